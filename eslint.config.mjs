@@ -1,0 +1,46 @@
+// Lint rules that guard the system's correctness, not just style:
+// floating promises lose errors, and workflow code must stay deterministic.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'src/generated/', 'coverage/', '.data/', 'node_modules/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    // Workflow code is replayed deterministically in Temporal's sandbox: no Node
+    // built-ins, no I/O clients, no project modules that use them. Type-only
+    // imports are erased at compile time and stay allowed.
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Node built-ins are not available in workflow code; use an activity.', allowTypeImports: true },
+            {
+              group: [
+                'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'stream', 'events', 'util',
+                '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
+                'openai', 'openai/*', 'googleapis', '@prisma/*', 'pg', 'fastify', 'pino', 'zod',
+                '../activities', '../activities/*', '../db/*', '../api/*', '../sandbox/*', '../whatsapp/*', '../local/*', '../generated/*', '../config',
+              ],
+              message: 'Workflow code must stay deterministic and free of I/O: call an activity instead.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,104 @@
+// Activities are built by a factory that receives their clients, so tests and
+// the dev runner choose real services or local stand-ins without module mocks.
+import { ApplicationFailure } from '@temporalio/common';
+import { log } from '@temporalio/activity';
+import type { ChatMessage, ModelReply, ToolCall, ToolDefinition, BusinessProfile } from '../agent/types';
+import { unknownToolResult } from '../agent/tools';
+import type { Database } from '../db/client';
+import { loadBusinessProfile } from '../db/businesses';
+import { loadHistory, markOutboundFailed, markOutboundSent, prepareOutbound, recordInbound, upsertCustomer } from '../db/messages';
+import { hashIdentifier } from '../observability/privacy';
+import { GraphApiError, type WhatsAppSender } from '../whatsapp/graph-client';
+import { splitMessage } from '../whatsapp/split-message';
+import type { InboundMessageInput } from '../workflows/types';
+import type { ChatModel } from './model';
+
+export const HISTORY_LIMIT = 10;
+
+export interface ActivityDependencies {
+  db: Database;
+  model: ChatModel;
+  whatsapp: WhatsAppSender;
+  maxIterations: number;
+}
+
+export function createActivities({ db, model, whatsapp, maxIterations }: ActivityDependencies) {
+  return {
+    async recordInboundMessage(input: InboundMessageInput & { workflowId: string; runId: string }): Promise<{ customerId: string; duplicateOf?: string }> {
+      const customerId = await upsertCustomer(db, input.businessId, input.customer);
+      const { duplicateOf } = await recordInbound(db, {
+        businessId: input.businessId,
+        customerId,
+        wamid: input.wamid,
+        type: input.type,
+        text: input.text,
+        sentByCustomerAt: new Date(Number(input.timestamp) * 1000),
+        workflowId: input.workflowId,
+        runId: input.runId,
+      });
+      return { customerId, duplicateOf };
+    },
+
+    async loadConversation(input: { businessId: string; customerId: string }): Promise<{ business: BusinessProfile; history: ChatMessage[]; maxIterations: number }> {
+      const [business, history] = await Promise.all([
+        loadBusinessProfile(db, input.businessId),
+        loadHistory(db, input.businessId, input.customerId, HISTORY_LIMIT),
+      ]);
+      return { business, history, maxIterations };
+    },
+
+    async callModel(input: { messages: ChatMessage[]; tools: ToolDefinition[] }): Promise<ModelReply> {
+      return model.complete(input.messages, input.tools);
+    },
+
+    async runTool(input: { businessId: string; customerId: string; call: ToolCall }): Promise<string> {
+      log.warn('Model called a tool that does not exist', { tool: input.call.name });
+      return unknownToolResult(input.call.name);
+    },
+
+    async sendReply(input: {
+      businessId: string;
+      customerId: string;
+      phoneNumberId: string;
+      text: string;
+      replyKey: string;
+      workflowId: string;
+      runId: string;
+    }): Promise<{ wamids: string[] }> {
+      const customer = await db.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { waId: true } });
+      if (!customer.waId) {
+        throw ApplicationFailure.nonRetryable('The customer has no WhatsApp ID to reply to', 'RecipientUnknown');
+      }
+      const wamids: string[] = [];
+      const chunks = splitMessage(input.text);
+      for (const [index, chunk] of chunks.entries()) {
+        const outbound = await prepareOutbound(db, {
+          businessId: input.businessId,
+          customerId: input.customerId,
+          outboundKey: `${input.replyKey}:reply:${index}`,
+          text: chunk,
+          workflowId: input.workflowId,
+          runId: input.runId,
+        });
+        // Sent by an earlier attempt whose result was recorded: do not send again.
+        if (outbound.wamid) {
+          wamids.push(outbound.wamid);
+          continue;
+        }
+        try {
+          const { wamid } = await whatsapp.sendText(input.phoneNumberId, customer.waId, chunk);
+          await markOutboundSent(db, outbound.id, wamid, new Date());
+          wamids.push(wamid);
+        } catch (err) {
+          if (err instanceof GraphApiError && !err.retryable) {
+            await markOutboundFailed(db, outbound.id, err.code, err.message);
+            log.warn('WhatsApp refused the reply', { code: err.code, to: hashIdentifier(customer.waId) });
+            throw ApplicationFailure.nonRetryable(err.message, 'WhatsAppSendRefused');
+          }
+          throw err;
+        }
+      }
+      return { wamids };
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// What the webhook does with a verified, parsed payload: start one workflow per
+// message and record each delivery status. It returns once every start is
+// durable in Temporal; the conversation itself happens in the workflow.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../db/client';
+import { recordStatus } from '../db/messages';
+import type { MessageStatus } from '../generated/prisma/enums';
+import { hashIdentifier } from '../observability/privacy';
+import { messageText, type ParsedWebhook, type RoutedMessage, type RoutedStatus } from '../whatsapp/webhook-payload';
+import type { handleInboundMessage } from '../workflows';
+import { messageWorkflowId } from '../workflows/ids';
+import { BUSINESS_ID } from '../workflows/search-attributes';
+import type { InboundMessageInput } from '../workflows/types';
+import type { BusinessDirectory } from './business-directory';
+
+export type MessageIntakeStatus = 'started' | 'duplicate' | 'unknown-business' | 'inactive-business' | 'no-sender';
+
+export interface IntakeReport {
+  messages: Array<{ id: string; workflowId?: string; status: MessageIntakeStatus }>;
+  statuses: Array<{ id: string; status: string; recorded: 'applied' | 'pending' | 'unknown-business' }>;
+}
+
+export interface IntakeDependencies {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  businesses: BusinessDirectory;
+  log: FastifyBaseLogger;
+}
+
+export async function processWebhook(deps: IntakeDependencies, parsed: ParsedWebhook): Promise<IntakeReport> {
+  const [messages, statuses] = await Promise.all([
+    Promise.all(parsed.messages.map((m) => startMessageWorkflow(deps, m))),
+    Promise.all(parsed.statuses.map((s) => recordDeliveryStatus(deps, s))),
+  ]);
+  return { messages, statuses };
+}
+
+async function startMessageWorkflow(deps: IntakeDependencies, routed: RoutedMessage): Promise<IntakeReport['messages'][number]> {
+  const { message, contact, phoneNumberId } = routed;
+  const business = await deps.businesses.lookup(phoneNumberId);
+  if (!business || !business.active) {
+    deps.log.warn({ phoneNumberId, wamid: message.id }, business ? 'Message for an inactive business ignored' : 'Message for an unknown phone_number_id ignored');
+    return { id: message.id, status: business ? 'inactive-business' : 'unknown-business' };
+  }
+  const waId = message.from ?? contact?.wa_id;
+  const bsuid = message.from_user_id ?? contact?.user_id;
+  if (!waId && !bsuid) {
+    deps.log.warn({ wamid: message.id }, 'Message without a sender ignored');
+    return { id: message.id, status: 'no-sender' };
+  }
+
+  const workflowId = messageWorkflowId(message.id);
+  const input: InboundMessageInput = {
+    businessId: business.id,
+    phoneNumberId,
+    wamid: message.id,
+    type: message.type,
+    text: messageText(message),
+    timestamp: message.timestamp,
+    customer: { waId, bsuid, profileName: contact?.profile?.name },
+  };
+  try {
+    await deps.temporal.workflow.start<typeof handleInboundMessage>('handleInboundMessage', {
+      taskQueue: deps.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: BUSINESS_ID, value: business.id }],
+    });
+    deps.log.info({ workflowId, businessId: business.id, from: hashIdentifier(waId ?? bsuid), type: message.type }, 'Message workflow started');
+    return { id: message.id, workflowId, status: 'started' };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      deps.log.info({ workflowId }, 'Redelivered message: workflow already exists');
+      return { id: message.id, workflowId, status: 'duplicate' };
+    }
+    throw err;
+  }
+}
+
+async function recordDeliveryStatus(deps: IntakeDependencies, routed: RoutedStatus): Promise<IntakeReport['statuses'][number]> {
+  const { status, phoneNumberId } = routed;
+  const business = await deps.businesses.lookup(phoneNumberId);
+  if (!business) return { id: status.id, status: status.status, recorded: 'unknown-business' };
+  const error = status.errors?.[0];
+  const recorded = await recordStatus(deps.db, {
+    wamid: status.id,
+    status: status.status.toUpperCase() as MessageStatus,
+    occurredAt: new Date(Number(status.timestamp) * 1000),
+    errorCode: error?.code,
+    errorTitle: error?.title ?? error?.message,
+  });
+  if (status.status === 'failed') deps.log.warn({ wamid: status.id, code: error?.code, title: error?.title }, 'WhatsApp reports a failed delivery');
+  return { id: status.id, status: status.status, recorded };
+}

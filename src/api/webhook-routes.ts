@@ -1,0 +1,74 @@
+// GET /webhook: Meta's verification handshake. POST /webhook: signed deliveries.
+// The signature is checked on the raw bytes inside this plugin's body parser, so
+// nothing is parsed, stored or started for a request Meta did not sign.
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { isValidSignature } from '../whatsapp/signature';
+import { parseWebhookPayload } from '../whatsapp/webhook-payload';
+import { processWebhook, type IntakeDependencies } from './intake';
+
+export interface WebhookOptions extends Omit<IntakeDependencies, 'log'> {
+  appSecret: string;
+  verifyToken: string;
+  bodyLimit: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: FastifyInstance, options) => {
+  // Meta sends application/json; any other content type still has its signature
+  // checked rather than being refused with 415, which Meta would keep redelivering.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (request, body, done) => {
+    const raw = body as Buffer;
+    if (!isValidSignature(raw, request.headers['x-hub-signature-256'], options.appSecret)) {
+      done(new HttpError(401, 'Invalid or missing X-Hub-Signature-256'), undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(raw.toString('utf8')));
+    } catch {
+      done(new HttpError(400, 'Body is not valid JSON'), undefined);
+    }
+  });
+
+  app.get('/webhook', async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    if (query['hub.mode'] === 'subscribe' && query['hub.verify_token'] === options.verifyToken && query['hub.challenge']) {
+      return reply.type('text/plain').send(query['hub.challenge']);
+    }
+    request.log.warn('Webhook verification refused');
+    return reply.code(403).type('text/plain').send('Forbidden');
+  });
+
+  app.post('/webhook', async (request, reply) => {
+    if (request.body === undefined) {
+      // No body at all means nothing was signed.
+      return reply.code(401).send({ error: 'Invalid or missing X-Hub-Signature-256' });
+    }
+    const parsed = parseWebhookPayload(request.body);
+    if (!parsed) return reply.code(400).send({ error: 'Not a WhatsApp Business Account webhook payload' });
+    if (parsed.skipped.length) request.log.warn({ skipped: parsed.skipped }, 'Parts of the webhook were not usable');
+    try {
+      const report = await processWebhook({ ...options, log: request.log }, parsed);
+      return reply.send(report);
+    } catch (err) {
+      // Not durably accepted: 503 makes Meta deliver again, and redelivery is deduplicated.
+      request.log.error({ err }, 'Webhook could not be accepted');
+      return reply.code(503).send({ error: 'Temporarily unable to accept the webhook' });
+    }
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const statusCode = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
+    if (statusCode >= 500) request.log.error({ err: error }, 'Webhook request failed');
+    else request.log.warn({ statusCode, reason: error.message }, 'Webhook request refused');
+    return reply.code(statusCode).send({ error: statusCode >= 500 ? 'Internal error' : error.message });
+  });
+};

@@ -1,0 +1,140 @@
+// `npm run dev`: the whole system on this machine. Starts (or reuses) the Temporal
+// dev server, a database, the local sandbox, then the worker and the API as
+// separate processes, prints where everything is, and stops it all on Ctrl-C.
+import path from 'node:path';
+import { loadConfig, loadDotEnv, DEV_DEFAULTS } from '../config';
+import { createDatabase } from '../db/client';
+import { seedDemoBusiness } from '../db/demo-business';
+import { applyMigrations } from '../local/migrate';
+import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
+import { isPortOpen, startProcess, waitFor, type ManagedProcess } from '../local/processes';
+import { ensureTemporalCli, startTemporalDevServer, type DevServer } from '../local/temporal';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+const projectRoot = path.resolve(__dirname, '..', '..');
+const dataDir = path.join(projectRoot, '.data');
+const LOCAL_POSTGRES_PORT = 54329;
+const TEMPORAL_UI_PORT = 8233;
+
+function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function prefixed(name: string) {
+  return (line: string) => process.stdout.write(`[${name}] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  loadDotEnv(path.join(projectRoot, '.env'));
+  const config = loadConfig();
+  const cleanups: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('\nStopping…');
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => say(`  ${(err as Error).message}`));
+    say('Stopped.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    // Temporal: reuse a server already listening on TEMPORAL_ADDRESS, else start one.
+    const [temporalHost, temporalPort] = config.TEMPORAL_ADDRESS.split(':');
+    let temporal: Pick<DevServer, 'address' | 'uiUrl'> = { address: config.TEMPORAL_ADDRESS, uiUrl: config.TEMPORAL_UI_URL };
+    if (await isPortOpen(Number(temporalPort), temporalHost)) {
+      say(`Using the Temporal server already running at ${config.TEMPORAL_ADDRESS}`);
+    } else {
+      const binary = await ensureTemporalCli(say);
+      const server = await startTemporalDevServer({
+        binary,
+        port: Number(temporalPort),
+        uiPort: TEMPORAL_UI_PORT,
+        dbFile: path.join(dataDir, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+        searchAttributes: SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, type: cliTypeName(key.type) })),
+        echo: prefixed('temporal'),
+      });
+      cleanups.push(server.stop);
+      temporal = server;
+    }
+
+    // Database: DATABASE_URL if given, else a PostgreSQL cluster kept in .data/postgres.
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const postgres: LocalPostgres = await startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), port: LOCAL_POSTGRES_PORT, database: 'booking' });
+      cleanups.push(postgres.stop);
+      databaseUrl = postgres.url;
+    }
+    await applyMigrations(databaseUrl);
+    const db = createDatabase(databaseUrl, { maxConnections: 2 });
+    const demo = await seedDemoBusiness(db, config.PHONE_NUMBER_ID);
+    await db.$disconnect();
+
+    // Sandbox: stands in for Meta and OpenAI wherever no real credentials are configured.
+    const useSandboxGraph = config.WHATSAPP_ACCESS_TOKEN === DEV_DEFAULTS.WHATSAPP_ACCESS_TOKEN;
+    const useSandboxModel = config.OPENAI_API_KEY === DEV_DEFAULTS.OPENAI_API_KEY;
+    let sandbox: Sandbox | undefined;
+    if (useSandboxGraph || useSandboxModel) {
+      sandbox = await startSandbox({ port: config.SANDBOX_PORT, whatsappAccessToken: config.WHATSAPP_ACCESS_TOKEN });
+      cleanups.push(sandbox.close);
+    }
+
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      ...(useSandboxGraph && sandbox ? { GRAPH_API_BASE_URL: sandbox.url } : {}),
+      ...(useSandboxModel && sandbox ? { OPENAI_BASE_URL: `${sandbox.url}/v1` } : {}),
+    };
+    const tsx = require.resolve('tsx/cli', { paths: [projectRoot] });
+    const children: ManagedProcess[] = [
+      startProcess('worker', process.execPath, [tsx, path.join(projectRoot, 'src/worker/main.ts')], { env: childEnv, echo: prefixed('worker') }),
+      startProcess('api', process.execPath, [tsx, path.join(projectRoot, 'src/api/main.ts')], { env: childEnv, echo: prefixed('api') }),
+    ];
+    for (const child of children) {
+      cleanups.push(() => child.stop('SIGTERM', 25_000));
+      child.child.once('exit', () => {
+        if (!stopping) {
+          say(`The ${child.name} process exited (${child.exitReason()}); stopping everything.`);
+          void stopAll(1);
+        }
+      });
+    }
+
+    const webhookUrl = `http://127.0.0.1:${config.PORT}/webhook`;
+    await waitFor('the API', async () => ((await fetch(`http://127.0.0.1:${config.PORT}/readyz`)).ok ? true : undefined), {
+      timeoutMs: 60_000,
+      isDead: () => children.find((c) => c.exitReason())?.exitReason(),
+    });
+    say('');
+    say('WhatsApp booking agent is running');
+    say(`  Webhook           ${webhookUrl}  (verify token: ${config.VERIFY_TOKEN === DEV_DEFAULTS.VERIFY_TOKEN ? DEV_DEFAULTS.VERIFY_TOKEN : 'from VERIFY_TOKEN'})`);
+    say(`  Health            http://127.0.0.1:${config.PORT}/readyz`);
+    say(`  Temporal Web UI   ${temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
+    say(`  Temporal server   ${temporal.address}`);
+    say(`  Database          ${config.DATABASE_URL ? 'DATABASE_URL' : `local PostgreSQL in .data/postgres (port ${LOCAL_POSTGRES_PORT})`}`);
+    say(`  Demo business     ${demo.created ? 'created' : 'found'} for phone_number_id ${config.PHONE_NUMBER_ID}`);
+    if (sandbox) {
+      say(`  Sandbox           ${sandbox.url}/sandbox`);
+      if (useSandboxGraph) say(`    sent WhatsApp messages  ${sandbox.url}/sandbox/whatsapp/messages`);
+      if (useSandboxModel) say(`    model requests          ${sandbox.url}/sandbox/openai/requests  (offline stand-in model)`);
+    }
+    say('');
+    say(`Try it:  npm run replay -- fixtures/simple_greeting.json`);
+    say('Press Ctrl-C to stop.');
+  } catch (err) {
+    say(`\nCould not start: ${(err as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+/** The CLI spells search attribute types as in the Web UI (Keyword, Text, Int, …). */
+function cliTypeName(type: string): string {
+  return type.charAt(0) + type.slice(1).toLowerCase();
+}
+
+void main();

@@ -1,0 +1,104 @@
+// `npm run replay -- fixtures/a.json [more.json]`: signs each recorded webhook
+// with the app secret, POSTs it to the running app, waits for the workflow each
+// message started, and prints its ID, a Web UI link and the reply it sent.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, loadDotEnv } from '../config';
+import type { IntakeReport } from '../api/intake';
+import { signBody } from '../whatsapp/signature';
+import type { TurnResult } from '../workflows/types';
+
+interface FixtureOutcome {
+  file: string;
+  ok: boolean;
+}
+
+function usage(): never {
+  console.error('Usage: npm run replay -- <fixture.json> [more fixtures…]\n  SERVER_URL (default http://127.0.0.1:8000/webhook) is where they are sent.');
+  process.exit(2);
+}
+
+/** Fixtures name the demo number; a different PHONE_NUMBER_ID in the environment is put in its place. */
+function retarget(payload: unknown, phoneNumberId: string): unknown {
+  const entries = (payload as { entry?: Array<{ changes?: Array<{ value?: { metadata?: { phone_number_id?: string } } }> }> }).entry ?? [];
+  for (const entry of entries) for (const change of entry.changes ?? []) if (change.value?.metadata) change.value.metadata.phone_number_id = phoneNumberId;
+  return payload;
+}
+
+async function replayFile(file: string, serverUrl: string, appSecret: string, phoneNumberId: string, temporal: Client, uiBase: string): Promise<FixtureOutcome> {
+  let payload: unknown;
+  try {
+    payload = retarget(JSON.parse(fs.readFileSync(file, 'utf8')), phoneNumberId);
+  } catch (err) {
+    console.error(`✗ ${file}: cannot read fixture: ${(err as Error).message}`);
+    return { file, ok: false };
+  }
+  const body = JSON.stringify(payload);
+  let response: Response;
+  try {
+    response = await fetch(serverUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, appSecret) },
+      body,
+    });
+  } catch (err) {
+    console.error(`✗ ${file}: could not reach ${serverUrl}: ${(err as Error).message}. Is \`npm run dev\` running?`);
+    return { file, ok: false };
+  }
+  if (!response.ok) {
+    console.error(`✗ ${file}: webhook answered ${response.status}: ${await response.text()}`);
+    return { file, ok: false };
+  }
+  const report = (await response.json()) as IntakeReport;
+  console.log(`→ ${file}: ${report.messages.length} message(s), ${report.statuses.length} status update(s) accepted`);
+  let ok = true;
+  for (const message of report.messages) {
+    const link = message.workflowId ? `${uiBase}/namespaces/${temporal.options.namespace}/workflows/${encodeURIComponent(message.workflowId)}` : undefined;
+    if (message.status === 'duplicate') {
+      console.log(`  = ${message.id}: duplicate, already handled by workflow ${message.workflowId}\n    ${link}`);
+      continue;
+    }
+    if (message.status !== 'started' || !message.workflowId) {
+      console.error(`  ✗ ${message.id}: not processed (${message.status})`);
+      ok = false;
+      continue;
+    }
+    try {
+      const result = await temporal.workflow.getHandle(message.workflowId).result() as TurnResult;
+      console.log(`  ✓ workflow ${message.workflowId}\n    ${link}\n    outcome: ${result.outcome}`);
+      if (result.outcome === 'duplicate') console.log(`    (the database already had this message: ${result.duplicateOf})`);
+      if (result.replyText) console.log(`    reply:\n${result.replyText.split('\n').map((l) => `      ${l}`).join('\n')}`);
+      if (result.error) console.log(`    error: ${result.error}`);
+      if (!['replied', 'duplicate'].includes(result.outcome)) ok = false;
+    } catch (err) {
+      console.error(`  ✗ workflow ${message.workflowId} failed: ${(err as Error).message}\n    ${link}`);
+      ok = false;
+    }
+  }
+  for (const status of report.statuses) console.log(`  • status ${status.status} for ${status.id}: ${status.recorded}`);
+  return { file, ok };
+}
+
+async function main(): Promise<void> {
+  const files = process.argv.slice(2).filter((a) => a !== '--');
+  if (files.length === 0) usage();
+  loadDotEnv();
+  const config = loadConfig();
+  const serverUrl = process.env.SERVER_URL || `http://127.0.0.1:${config.PORT}/webhook`;
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 }).catch((err: Error) => {
+    console.error(`Cannot reach Temporal at ${config.TEMPORAL_ADDRESS}: ${err.message}`);
+    process.exit(1);
+  });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const outcomes: FixtureOutcome[] = [];
+  for (const file of files) {
+    outcomes.push(await replayFile(path.resolve(file), serverUrl, config.APP_SECRET, config.PHONE_NUMBER_ID, temporal, config.TEMPORAL_UI_URL));
+  }
+  await connection.close();
+  const failed = outcomes.filter((o) => !o.ok).length;
+  console.log(`\n${outcomes.length - failed} of ${outcomes.length} fixture(s) processed`);
+  process.exit(failed ? 1 : 0);
+}
+
+void main();

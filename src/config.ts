@@ -1,0 +1,86 @@
+// The one place that reads the environment. Everything else receives a Config.
+//
+// Outside production every variable has a development default, so a fresh clone
+// runs against the local sandbox; in production the secrets and endpoints must be
+// given explicitly and a missing one stops the process with its name.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const DEV_DEFAULTS = {
+  APP_SECRET: 'dev-app-secret',
+  VERIFY_TOKEN: 'dev-verify-token',
+  PHONE_NUMBER_ID: '100000000000001',
+  WHATSAPP_ACCESS_TOKEN: 'sandbox-access-token',
+  OPENAI_API_KEY: 'sandbox-openai-key',
+} as const;
+
+const REQUIRED_IN_PRODUCTION = ['APP_SECRET', 'VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'OPENAI_API_KEY', 'DATABASE_URL'] as const;
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  APP_SECRET: z.string().min(1).default(DEV_DEFAULTS.APP_SECRET),
+  VERIFY_TOKEN: z.string().min(1).default(DEV_DEFAULTS.VERIFY_TOKEN),
+  PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'digits only').default(DEV_DEFAULTS.PHONE_NUMBER_ID),
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+
+  WHATSAPP_ACCESS_TOKEN: z.string().min(1).default(DEV_DEFAULTS.WHATSAPP_ACCESS_TOKEN),
+  GRAPH_API_BASE_URL: z.url().default('https://graph.facebook.com'),
+  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v23.0'),
+
+  OPENAI_API_KEY: z.string().min(1).default(DEV_DEFAULTS.OPENAI_API_KEY),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  AGENT_MAX_ITERATIONS: z.coerce.number().int().min(1).max(20).default(6),
+
+  DATABASE_URL: z.string().optional(),
+
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('whatsapp-agent'),
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  TRACE_LOG_PII: booleanFlag,
+});
+
+export type Config = z.infer<typeof schema> & { isProduction: boolean };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads `.env` from the working directory (if present) without overriding variables already set. */
+export function loadDotEnv(file = path.resolve(process.cwd(), '.env')): void {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const isProduction = env.NODE_ENV === 'production';
+  if (isProduction) {
+    const missing = REQUIRED_IN_PRODUCTION.filter((name) => !env[name]);
+    if (missing.length) throw new ConfigError(`Missing required environment variables: ${missing.join(', ')}`);
+  }
+  // Empty strings count as unset, as they do in most .env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid environment: ${problems}`);
+  }
+  return { ...parsed.data, isProduction };
+}
+
+export function requireDatabaseUrl(config: Config): string {
+  if (!config.DATABASE_URL) throw new ConfigError('Missing required environment variable: DATABASE_URL');
+  return config.DATABASE_URL;
+}

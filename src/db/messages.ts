@@ -1,0 +1,185 @@
+// The conversation ledger. Inbound messages are unique by wamid forever, which
+// is what stops a webhook Meta redelivers after Temporal has forgotten the
+// workflow ID. Outbound messages are written before and after each send.
+import type { ChatMessage } from '../agent/types';
+import { Prisma, type Database } from './client';
+import type { MessageStatus } from '../generated/prisma/enums';
+
+export interface CustomerIdentity {
+  waId?: string;
+  bsuid?: string;
+  profileName?: string;
+}
+
+export async function upsertCustomer(db: Database, businessId: string, identity: CustomerIdentity): Promise<string> {
+  const profile = identity.profileName ? { profileName: identity.profileName } : {};
+  if (identity.waId) {
+    const customer = await db.customer.upsert({
+      where: { businessId_waId: { businessId, waId: identity.waId } },
+      create: { businessId, waId: identity.waId, bsuid: identity.bsuid, ...profile },
+      update: { ...profile, ...(identity.bsuid ? { bsuid: identity.bsuid } : {}) },
+      select: { id: true },
+    });
+    return customer.id;
+  }
+  if (identity.bsuid) {
+    const customer = await db.customer.upsert({
+      where: { businessId_bsuid: { businessId, bsuid: identity.bsuid } },
+      create: { businessId, bsuid: identity.bsuid, ...profile },
+      update: profile,
+      select: { id: true },
+    });
+    return customer.id;
+  }
+  throw new Error('A WhatsApp message without a sender (neither wa_id nor user id) cannot be attributed to a customer');
+}
+
+export interface InboundRecord {
+  businessId: string;
+  customerId: string;
+  wamid: string;
+  type: string;
+  text: string;
+  sentByCustomerAt: Date;
+  workflowId: string;
+  runId: string;
+}
+
+/**
+ * Stores an inbound message once. Returns the workflow that first stored it when
+ * that was another run: Meta redelivered a message Temporal no longer remembers.
+ */
+export async function recordInbound(db: Database, record: InboundRecord): Promise<{ duplicateOf?: string }> {
+  try {
+    await db.message.create({
+      data: {
+        businessId: record.businessId,
+        customerId: record.customerId,
+        direction: 'INBOUND',
+        role: 'USER',
+        type: record.type,
+        text: record.text,
+        wamid: record.wamid,
+        workflowId: record.workflowId,
+        workflowRunId: record.runId,
+        status: 'RECEIVED',
+        sentByCustomerAt: record.sentByCustomerAt,
+      },
+    });
+    return {};
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const existing = await db.message.findUniqueOrThrow({ where: { wamid: record.wamid }, select: { workflowId: true, workflowRunId: true } });
+    // The same run retrying this step finds its own row: not a duplicate.
+    if (existing.workflowRunId === record.runId) return {};
+    return { duplicateOf: `${existing.workflowId ?? 'unknown'}/${existing.workflowRunId ?? 'unknown'}` };
+  }
+}
+
+export async function loadHistory(db: Database, businessId: string, customerId: string, limit: number): Promise<ChatMessage[]> {
+  const rows = await db.message.findMany({
+    where: { businessId, customerId, NOT: { status: 'FAILED' } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit,
+    select: { role: true, text: true },
+  });
+  return rows.reverse().map((row) => ({ role: row.role === 'USER' ? 'user' : 'assistant', content: row.text }));
+}
+
+export interface OutboundDraft {
+  businessId: string;
+  customerId: string;
+  outboundKey: string;
+  text: string;
+  workflowId: string;
+  runId: string;
+}
+
+/** Writes the outbound row before sending; a retry finds it, and its wamid if the send already went through. */
+export async function prepareOutbound(db: Database, draft: OutboundDraft): Promise<{ id: string; wamid: string | null }> {
+  return db.message.upsert({
+    where: { outboundKey: draft.outboundKey },
+    create: {
+      businessId: draft.businessId,
+      customerId: draft.customerId,
+      direction: 'OUTBOUND',
+      role: 'ASSISTANT',
+      type: 'text',
+      text: draft.text,
+      outboundKey: draft.outboundKey,
+      workflowId: draft.workflowId,
+      workflowRunId: draft.runId,
+      status: 'PENDING',
+    },
+    update: {},
+    select: { id: true, wamid: true },
+  });
+}
+
+export async function markOutboundSent(db: Database, messageId: string, wamid: string, sentAt: Date): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.message.update({ where: { id: messageId }, data: { wamid, status: 'SENT', sentAt } });
+    // Status webhooks that raced ahead of this write are applied now.
+    const early = await tx.pendingStatus.findMany({ where: { wamid }, orderBy: { occurredAt: 'asc' } });
+    for (const s of early) await applyStatus(tx as unknown as Database, { wamid, status: s.status, occurredAt: s.occurredAt, errorCode: s.errorCode, errorTitle: s.errorTitle });
+    if (early.length) await tx.pendingStatus.deleteMany({ where: { wamid } });
+  });
+}
+
+export async function markOutboundFailed(db: Database, messageId: string, errorCode: number | undefined, errorTitle: string): Promise<void> {
+  await db.message.update({
+    where: { id: messageId },
+    data: { status: 'FAILED', failedAt: new Date(), errorCode: errorCode ?? null, errorTitle: errorTitle.slice(0, 500) },
+  });
+}
+
+export interface StatusUpdate {
+  wamid: string;
+  status: MessageStatus;
+  occurredAt: Date;
+  errorCode?: number | null;
+  errorTitle?: string | null;
+}
+
+const TIMESTAMP_COLUMN: Partial<Record<MessageStatus, string>> = {
+  SENT: 'sent_at',
+  DELIVERED: 'delivered_at',
+  READ: 'read_at',
+  FAILED: 'failed_at',
+};
+
+/**
+ * Records a delivery status on an outbound message. The status only moves forward
+ * (the enum's declaration order), so a late `delivered` never replaces `read`; the
+ * moment of every status is kept. Unknown wamids are parked in pending_status.
+ */
+export async function recordStatus(db: Database, update: StatusUpdate): Promise<'applied' | 'pending'> {
+  const matched = await applyStatus(db, update);
+  if (matched > 0) return 'applied';
+  const parked = await db.pendingStatus.create({
+    data: { wamid: update.wamid, status: update.status, occurredAt: update.occurredAt, errorCode: update.errorCode ?? null, errorTitle: update.errorTitle ?? null },
+  });
+  // The send may have recorded its wamid between our update and the insert; look once more.
+  if ((await applyStatus(db, update)) > 0) {
+    await db.pendingStatus.delete({ where: { id: parked.id } });
+    return 'applied';
+  }
+  return 'pending';
+}
+
+async function applyStatus(db: Database, update: StatusUpdate): Promise<number> {
+  const column = TIMESTAMP_COLUMN[update.status];
+  if (!column) throw new Error(`Not a delivery status: ${update.status}`);
+  const isFailure = update.status === 'FAILED';
+  return db.$executeRaw`
+    UPDATE "message" SET
+      "status" = GREATEST("status", ${update.status}::"MessageStatus"),
+      ${Prisma.raw(`"${column}"`)} = COALESCE(${Prisma.raw(`"${column}"`)}, ${update.occurredAt}),
+      "error_code" = CASE WHEN ${isFailure} THEN ${update.errorCode ?? null}::int ELSE "error_code" END,
+      "error_title" = CASE WHEN ${isFailure} THEN ${update.errorTitle ?? null}::text ELSE "error_title" END
+    WHERE "wamid" = ${update.wamid} AND "direction" = 'OUTBOUND'`;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}

@@ -1,0 +1,99 @@
+// Stand-in for an OpenAI-compatible chat completions endpoint. Tests script the
+// model's turns (text, tool calls or an HTTP error); without a script it answers
+// deterministically and says plainly that it is an offline model.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+
+export type ScriptedTurn =
+  | { content: string }
+  | { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> }
+  | { error: { status: number; message: string; type?: string; code?: string } };
+
+interface ChatRequestMessage {
+  role: string;
+  content?: unknown;
+}
+
+export interface RecordedChatRequest {
+  model: string;
+  messages: ChatRequestMessage[];
+  tools?: unknown[];
+  receivedAt: string;
+}
+
+export class OpenAIStandIn {
+  readonly requests: RecordedChatRequest[] = [];
+  private readonly script: ScriptedTurn[] = [];
+
+  enqueue(...turns: ScriptedTurn[]): void {
+    this.script.push(...turns);
+  }
+
+  register(app: FastifyInstance): void {
+    app.post('/v1/chat/completions', async (request, reply) => {
+      if (!request.headers.authorization?.startsWith('Bearer ')) {
+        return reply.code(401).send(openAIError('You didn\'t provide an API key.', 'invalid_request_error', 'missing_api_key'));
+      }
+      const body = (request.body ?? {}) as Partial<RecordedChatRequest>;
+      if (typeof body.model !== 'string' || !Array.isArray(body.messages) || body.messages.length === 0) {
+        return reply.code(400).send(openAIError("'model' and a non-empty 'messages' array are required.", 'invalid_request_error', null));
+      }
+      this.requests.push({ model: body.model, messages: body.messages, tools: body.tools, receivedAt: new Date().toISOString() });
+
+      const turn = this.script.shift() ?? { content: offlineReply(body.messages) };
+      if ('error' in turn) {
+        return reply.code(turn.error.status).send(openAIError(turn.error.message, turn.error.type ?? 'api_error', turn.error.code ?? null));
+      }
+      return reply.send(completion(body.model, turn));
+    });
+
+    app.get('/sandbox/openai/requests', async () => ({ requests: this.requests }));
+    app.post('/sandbox/openai/script', async (request, reply) => {
+      const turns = (request.body as { turns?: ScriptedTurn[] } | undefined)?.turns;
+      if (!Array.isArray(turns)) return reply.code(400).send({ error: 'Expected { "turns": [...] }' });
+      this.enqueue(...turns);
+      return { queued: this.script.length };
+    });
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.script.length = 0;
+  }
+}
+
+function offlineReply(messages: ChatRequestMessage[]): string {
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  const said = typeof lastUser?.content === 'string' ? lastUser.content : '';
+  return (
+    "Hi! 👋 I'm the *offline stand-in model* of this local setup (no OpenAI key is configured), so I can't really understand messages yet.\n\n" +
+    `You wrote: _${said.slice(0, 200)}_`
+  );
+}
+
+function completion(model: string, turn: Exclude<ScriptedTurn, { error: unknown }>) {
+  const toolCalls =
+    'toolCalls' in turn
+      ? turn.toolCalls.map((call) => ({ id: `call_${randomBytes(12).toString('hex')}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } }))
+      : undefined;
+  const content = 'content' in turn ? turn.content : null;
+  return {
+    id: `chatcmpl-${randomBytes(12).toString('hex')}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+        logprobs: null,
+        finish_reason: toolCalls ? 'tool_calls' : 'stop',
+      },
+    ],
+    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+  };
+}
+
+function openAIError(message: string, type: string, code: string | null) {
+  return { error: { message, type, param: null, code } };
+}

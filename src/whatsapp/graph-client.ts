@@ -1,0 +1,67 @@
+// A small client for the Cloud API's messages endpoint. It sends over HTTP with
+// fetch and turns Meta's error envelope into a GraphApiError that says whether
+// trying again can help; retrying itself is Temporal's job, not this client's.
+
+export interface GraphClientOptions {
+  baseUrl: string;
+  version: string;
+  accessToken: string;
+  timeoutMs?: number;
+}
+
+export interface SentMessage {
+  wamid: string;
+}
+
+export interface WhatsAppSender {
+  sendText(phoneNumberId: string, to: string, body: string): Promise<SentMessage>;
+}
+
+// Meta's codes for transient conditions (throttling, temporary unavailability):
+// https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
+const RETRYABLE_CODES = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131056, 133004]);
+
+export class GraphApiError extends Error {
+  override name = 'GraphApiError';
+  constructor(
+    message: string,
+    readonly httpStatus: number,
+    readonly code: number | undefined,
+    readonly retryable: boolean,
+    readonly fbtraceId?: string,
+  ) {
+    super(message);
+  }
+}
+
+interface GraphErrorBody {
+  error?: { message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string; error_data?: { details?: string } };
+}
+
+export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  return {
+    async sendText(phoneNumberId, to, body) {
+      const response = await fetch(`${base}/${options.version}/${encodeURIComponent(phoneNumberId)}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body, preview_url: false } }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+      });
+      const payload = (await response.json().catch(() => undefined)) as (GraphErrorBody & { messages?: Array<{ id?: string }> }) | undefined;
+      if (!response.ok) throw toGraphApiError(response.status, payload);
+      const wamid = payload?.messages?.[0]?.id;
+      if (!wamid) throw new GraphApiError('Graph API answered without a message id', response.status, undefined, true);
+      return { wamid };
+    },
+  };
+}
+
+function toGraphApiError(status: number, payload: GraphErrorBody | undefined): GraphApiError {
+  const error = payload?.error;
+  const code = error?.code;
+  const detail = error?.error_data?.details ? ` (${error.error_data.details})` : '';
+  const message = `Graph API ${status}${code !== undefined ? ` code ${code}` : ''}: ${error?.message ?? 'no error body'}${detail}`;
+  const retryable = code !== undefined ? RETRYABLE_CODES.has(code) : status >= 500 || status === 429;
+  return new GraphApiError(message, status, code, retryable, error?.fbtrace_id);
+}

@@ -1,0 +1,138 @@
+// The shape of Meta's WhatsApp Cloud API webhook, validated at the boundary.
+// Unknown fields are kept out of our types but never cause a rejection: Meta adds
+// fields over time, and a webhook we reject is one Meta keeps redelivering.
+import { z } from 'zod';
+
+const contactSchema = z.object({
+  wa_id: z.string().optional(),
+  user_id: z.string().optional(),
+  profile: z.object({ name: z.string().optional() }).optional(),
+});
+
+const textSchema = z.object({ body: z.string() });
+
+export const inboundMessageSchema = z.object({
+  id: z.string().min(1),
+  from: z.string().optional(),
+  from_user_id: z.string().optional(),
+  timestamp: z.string().regex(/^\d+$/),
+  type: z.string().min(1),
+  text: textSchema.optional(),
+  context: z.object({ id: z.string().optional(), from: z.string().optional() }).optional(),
+});
+
+const statusErrorSchema = z.object({
+  code: z.number(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+});
+
+export const statusSchema = z.object({
+  id: z.string().min(1),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  timestamp: z.string().regex(/^\d+$/),
+  recipient_id: z.string().optional(),
+  errors: z.array(statusErrorSchema).optional(),
+});
+
+const valueSchema = z.object({
+  messaging_product: z.literal('whatsapp').optional(),
+  metadata: z.object({
+    display_phone_number: z.string().optional(),
+    phone_number_id: z.string().min(1),
+  }),
+  contacts: z.array(contactSchema).optional(),
+  // Each element is checked on its own below, so one odd message cannot hide its siblings.
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
+});
+
+export const webhookPayloadSchema = z.object({
+  object: z.literal('whatsapp_business_account'),
+  entry: z.array(
+    z.object({
+      id: z.string(),
+      changes: z.array(z.object({ field: z.string(), value: z.unknown() })),
+    }),
+  ),
+});
+
+export type InboundMessage = z.infer<typeof inboundMessageSchema>;
+export type DeliveryStatusUpdate = z.infer<typeof statusSchema>;
+export type WebhookContact = z.infer<typeof contactSchema>;
+
+/** One inbound message with what we need to route and answer it. */
+export interface RoutedMessage {
+  phoneNumberId: string;
+  message: InboundMessage;
+  contact: WebhookContact | undefined;
+}
+
+export interface RoutedStatus {
+  phoneNumberId: string;
+  status: DeliveryStatusUpdate;
+}
+
+export interface ParsedWebhook {
+  messages: RoutedMessage[];
+  statuses: RoutedStatus[];
+  /** Parts of the payload we could not use, described for the log (never their content). */
+  skipped: string[];
+}
+
+/**
+ * Walks every entry, change, message and status. Returns undefined when the
+ * payload is not a WhatsApp Business Account webhook at all.
+ */
+export function parseWebhookPayload(payload: unknown): ParsedWebhook | undefined {
+  const envelope = webhookPayloadSchema.safeParse(payload);
+  if (!envelope.success) return undefined;
+
+  const result: ParsedWebhook = { messages: [], statuses: [], skipped: [] };
+  envelope.data.entry.forEach((entry, e) =>
+    entry.changes.forEach((change, c) => {
+      const where = `entry[${e}].changes[${c}]`;
+      if (change.field !== 'messages') {
+        result.skipped.push(`${where}: field ${change.field}`);
+        return;
+      }
+      const value = valueSchema.safeParse(change.value);
+      if (!value.success) {
+        result.skipped.push(`${where}: value without metadata.phone_number_id`);
+        return;
+      }
+      const { phone_number_id: phoneNumberId } = value.data.metadata;
+      const contacts = value.data.contacts ?? [];
+      value.data.messages?.forEach((raw, m) => {
+        const message = inboundMessageSchema.safeParse(raw);
+        if (!message.success) {
+          result.skipped.push(`${where}.messages[${m}]: malformed`);
+          return;
+        }
+        result.messages.push({ phoneNumberId, message: message.data, contact: findContact(contacts, message.data) });
+      });
+      value.data.statuses?.forEach((raw, s) => {
+        const status = statusSchema.safeParse(raw);
+        if (!status.success) {
+          result.skipped.push(`${where}.statuses[${s}]: malformed`);
+          return;
+        }
+        result.statuses.push({ phoneNumberId, status: status.data });
+      });
+    }),
+  );
+  return result;
+}
+
+function findContact(contacts: WebhookContact[], message: InboundMessage): WebhookContact | undefined {
+  return (
+    contacts.find((c) => (message.from && c.wa_id === message.from) || (message.from_user_id && c.user_id === message.from_user_id)) ??
+    (contacts.length === 1 ? contacts[0] : undefined)
+  );
+}
+
+/** The text the assistant should read for a message; non-text types get a description until they are supported. */
+export function messageText(message: InboundMessage): string {
+  if (message.type === 'text' && message.text) return message.text.body;
+  return `[The customer sent a ${message.type} message, which this assistant cannot read yet.]`;
+}

@@ -1,0 +1,50 @@
+// The worker process: polls the task queue and runs workflows and activities.
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { createOpenAIModel } from '../activities/model';
+import { loadConfig, loadDotEnv, requireDatabaseUrl } from '../config';
+import { createDatabase } from '../db/client';
+import { createLogger } from '../observability/logger';
+import { createGraphClient } from '../whatsapp/graph-client';
+import { createWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'worker');
+  Runtime.install({
+    logger: {
+      log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error')]({ ...meta }, message),
+      trace: (message, meta) => logger.trace(meta ?? {}, message),
+      debug: (message, meta) => logger.debug(meta ?? {}, message),
+      info: (message, meta) => logger.info(meta ?? {}, message),
+      warn: (message, meta) => logger.warn(meta ?? {}, message),
+      error: (message, meta) => logger.error(meta ?? {}, message),
+    },
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
+
+  const db = createDatabase(requireDatabaseUrl(config));
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dependencies: {
+      db,
+      model: createOpenAIModel({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL }),
+      whatsapp: createGraphClient({ baseUrl: config.GRAPH_API_BASE_URL, version: config.GRAPH_API_VERSION, accessToken: config.WHATSAPP_ACCESS_TOKEN }),
+      maxIterations: config.AGENT_MAX_ITERATIONS,
+    },
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'Worker polling');
+  // Runtime shuts the worker down on SIGINT/SIGTERM: polling stops, running activities get the grace time.
+  await worker.run();
+  await connection.close();
+  await db.$disconnect();
+  logger.info('Worker stopped');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import type { ToolCall } from '../agent/types';
+
+/** What the webhook hands to the workflow for one inbound WhatsApp message. */
+export interface InboundMessageInput {
+  businessId: string;
+  phoneNumberId: string;
+  wamid: string;
+  type: string;
+  text: string;
+  /** Seconds since the epoch, as Meta sends it. */
+  timestamp: string;
+  customer: { waId?: string; bsuid?: string; profileName?: string };
+}
+
+export type TurnOutcome =
+  | 'replied'
+  | 'duplicate'
+  | 'iteration-limit'
+  | 'model-failed'
+  | 'send-failed';
+
+export interface TurnResult {
+  outcome: TurnOutcome;
+  /** The workflow that handled this message first, when this one was a duplicate. */
+  duplicateOf?: string;
+  replyText?: string;
+  sentMessageIds: string[];
+  toolCalls: Array<Pick<ToolCall, 'name'>>;
+  modelCalls: number;
+  error?: string;
+}
