@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { loggerOptions } from '../observability/logger';
 import { createBusinessDirectory } from './business-directory';
+import { RouteLogController } from './request-log';
 import { healthRoutes } from './health-routes';
 import { webhookRoutes } from './webhook-routes';
 
@@ -19,8 +20,7 @@ export async function buildApp({ config, db, temporal }: AppDependencies): Promi
   const app = Fastify({
     logger: loggerOptions(config.LOG_LEVEL, 'api'),
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
-    // Query strings and URLs are not logged whole: the handshake carries the verify token.
-    disableRequestLogging: true,
+    logController: new RouteLogController(),
   });
   await app.register(healthRoutes, { db, temporal });
   await app.register(webhookRoutes, {

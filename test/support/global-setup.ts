@@ -1,0 +1,36 @@
+// One real PostgreSQL 15 cluster and one real Temporal dev server for the run.
+// Test files get their own database (cloned from a migrated template) and their
+// own task queue, so they never see each other's data.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { applyMigrations } from '../../src/local/migrate';
+import { startLocalPostgres } from '../../src/local/postgres';
+import { findFreePort } from '../../src/local/processes';
+import { ensureTemporalCli } from '../../src/local/temporal';
+import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { TEMPLATE_DATABASE, type TestGlobals } from './globals';
+
+export default async function globalSetup(): Promise<void> {
+  const temporalCli = await ensureTemporalCli((line) => process.stdout.write(`\n${line}`));
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-agent-test-pg-'));
+  const postgres = await startLocalPostgres({ dataDir, port: await findFreePort(), database: TEMPLATE_DATABASE, ephemeral: true });
+  await applyMigrations(postgres.url);
+
+  const temporal = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCli },
+      ip: '127.0.0.1',
+      searchAttributes: SEARCH_ATTRIBUTES,
+      extraArgs: ['--log-level', 'error'],
+    },
+  });
+
+  const globals = globalThis as TestGlobals;
+  globals.__postgres = postgres;
+  globals.__temporal = temporal;
+  process.env.TEST_POSTGRES_SERVER_URL = postgres.url.replace(/\/[^/]+$/, '');
+  process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
+}

@@ -1,0 +1,110 @@
+// The system assembled for integration tests from real parts: the Temporal dev
+// server and PostgreSQL from the global setup, the sandbox standing in for Meta
+// and OpenAI over HTTP, a worker running the real workflows and activities, and
+// the Fastify app listening on a real port.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createOpenAIModel } from '../../src/activities/model';
+import { buildApp } from '../../src/api/app';
+import { loadConfig } from '../../src/config';
+import { seedDemoBusiness } from '../../src/db/demo-business';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { createGraphClient } from '../../src/whatsapp/graph-client';
+import { createWorker } from '../../src/worker/create-worker';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export const TEST_APP_SECRET = 'test-app-secret';
+export const TEST_VERIFY_TOKEN = 'test-verify-token';
+export const TEST_ACCESS_TOKEN = 'test-access-token';
+export const DEMO_PHONE_NUMBER_ID = '100000000000001';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let runtimeQuieted = false;
+
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} };
+
+export interface Stack {
+  sandbox: Sandbox;
+  database: TestDatabase;
+  temporal: Client;
+  taskQueue: string;
+  app: FastifyInstance;
+  webhookUrl: string;
+  businessId: string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Access token the worker sends to the Graph API (the sandbox accepts TEST_ACCESS_TOKEN). */
+  workerAccessToken?: string;
+  maxIterations?: number;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  if (!runtimeQuieted) {
+    Runtime.install({ logger: quietLogger });
+    runtimeQuieted = true;
+  }
+  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run the tests through jest');
+  const taskQueue = `test-${randomUUID()}`;
+
+  const [sandbox, database, nativeConnection, connection] = await Promise.all([
+    startSandbox({ whatsappAccessToken: TEST_ACCESS_TOKEN }),
+    createTestDatabase(),
+    NativeConnection.connect({ address }),
+    Connection.connect({ address }),
+  ]);
+  const temporal = new Client({ connection, namespace: 'default' });
+  const { id: businessId } = await seedDemoBusiness(database.db, DEMO_PHONE_NUMBER_ID);
+
+  const worker: Worker = await createWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    shutdownGraceTime: '1 second',
+    dependencies: {
+      db: database.db,
+      model: createOpenAIModel({ apiKey: 'test-openai-key', baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini' }),
+      whatsapp: createGraphClient({ baseUrl: sandbox.url, version: 'v23.0', accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN }),
+      maxIterations: options.maxIterations ?? 4,
+    },
+  });
+  const workerRun = worker.run();
+
+  const config = loadConfig({
+    APP_SECRET: TEST_APP_SECRET,
+    VERIFY_TOKEN: TEST_VERIFY_TOKEN,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    LOG_LEVEL: 'silent',
+  });
+  const app = await buildApp({ config, db: database.db, temporal });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+
+  return {
+    sandbox,
+    database,
+    temporal,
+    taskQueue,
+    app,
+    webhookUrl: `http://127.0.0.1:${port}/webhook`,
+    businessId,
+    async stop() {
+      await app.close();
+      worker.shutdown();
+      await workerRun;
+      await Promise.all([nativeConnection.close(), connection.close(), sandbox.close()]);
+      await database.drop();
+    },
+  };
+}
