@@ -9,6 +9,20 @@ import type { IntakeReport } from '../api/intake';
 import { signBody } from '../whatsapp/signature';
 import type { TurnResult } from '../workflows/types';
 
+const RESULT_TIMEOUT_MS = 120_000;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no result after ${ms / 1000} s (is the worker running?)`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 interface FixtureOutcome {
   file: string;
   ok: boolean;
@@ -65,7 +79,7 @@ async function replayFile(file: string, serverUrl: string, appSecret: string, ph
       continue;
     }
     try {
-      const result = await temporal.workflow.getHandle(message.workflowId).result() as TurnResult;
+      const result = await withTimeout(temporal.workflow.getHandle(message.workflowId).result() as Promise<TurnResult>, RESULT_TIMEOUT_MS);
       console.log(`  ✓ workflow ${message.workflowId}\n    ${link}\n    outcome: ${result.outcome}`);
       if (result.outcome === 'duplicate') console.log(`    (the database already had this message: ${result.duplicateOf})`);
       if (result.replyText) console.log(`    reply:\n${result.replyText.split('\n').map((l) => `      ${l}`).join('\n')}`);

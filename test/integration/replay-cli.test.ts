@@ -1,0 +1,59 @@
+// The replay command as a user runs it: a separate process that signs fixtures,
+// posts them to the running app and waits for their workflows.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
+
+const execFileAsync = promisify(execFile);
+const root = path.resolve(__dirname, '../..');
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function replay(...files: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [require.resolve('tsx/cli'), 'src/cli/replay.ts', ...files], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        SERVER_URL: stack.webhookUrl,
+        APP_SECRET: TEST_APP_SECRET,
+        PHONE_NUMBER_ID: DEMO_PHONE_NUMBER_ID,
+        TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+      },
+    });
+    return { code: 0, output: stdout + stderr };
+  } catch (err) {
+    const { code, stdout, stderr } = err as { code: number; stdout: string; stderr: string };
+    return { code, output: stdout + stderr };
+  }
+}
+
+test('replays a fixture, prints the workflow, its Web UI link and the reply; a second replay is a duplicate', async () => {
+  const first = await replay('fixtures/appointment_request.json');
+  expect(first.code).toBe(0);
+  expect(first.output).toMatch(/✓ workflow wa-message-wamid\.HBgMMzkzNDAxMjM0NTY3/);
+  expect(first.output).toContain('/namespaces/default/workflows/wa-message-wamid.');
+  expect(first.output).toContain("You wrote: _Hello, I'd like to book a haircut tomorrow at 5pm please_");
+  expect(stack.sandbox.graph.sent).toHaveLength(1);
+
+  const second = await replay('fixtures/appointment_request.json');
+  expect(second.code).toBe(0);
+  expect(second.output).toMatch(/duplicate, already handled by workflow wa-message-/);
+  expect(stack.sandbox.graph.sent).toHaveLength(1);
+});
+
+test('exits non-zero when a fixture cannot be processed, and says why', async () => {
+  const result = await replay('fixtures/does-not-exist.json');
+  expect(result.code).toBe(1);
+  expect(result.output).toMatch(/cannot read fixture/);
+  expect(result.output).toMatch(/0 of 1 fixture\(s\) processed/);
+});
