@@ -22,10 +22,16 @@ const booleanFlag = z
   .default('false')
   .transform((v) => v === 'true' || v === '1');
 
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, 'a port number')
+  .transform(Number)
+  .refine((n) => n <= 65535, 'a port number');
+
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  PORT: port.default(8000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   APP_SECRET: z.string().min(1).default(DEV_DEFAULTS.APP_SECRET),
@@ -49,7 +55,7 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('whatsapp-agent'),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
 
-  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  SANDBOX_PORT: port.default(8090),
   TRACE_LOG_PII: booleanFlag,
 });
 

@@ -43,8 +43,11 @@ export function formatNow(now: Date, timeZone: string): string {
   }).format(now);
 }
 
-export function formatPrice(priceCents: number, currency: string): string {
-  return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(priceCents / 100);
+/** Prices are stored in the currency's minor unit: cents for EUR, yen for JPY, fils (1/1000) for KWD. */
+export function formatPrice(minorUnits: number, currency: string): string {
+  const format = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
+  const decimals = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minorUnits / 10 ** decimals);
 }
 
 function formatServices(services: ServiceOffer[]): string {

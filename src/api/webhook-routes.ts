@@ -39,9 +39,11 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: Fas
   });
 
   app.get('/webhook', async (request, reply) => {
-    const query = request.query as Record<string, string | undefined>;
-    if (query['hub.mode'] === 'subscribe' && query['hub.verify_token'] === options.verifyToken && query['hub.challenge']) {
-      return reply.type('text/plain').send(query['hub.challenge']);
+    // A repeated parameter arrives as an array; only single values are a valid handshake.
+    const query = request.query as Record<string, unknown>;
+    const challenge = query['hub.challenge'];
+    if (query['hub.mode'] === 'subscribe' && query['hub.verify_token'] === options.verifyToken && typeof challenge === 'string' && challenge) {
+      return reply.type('text/plain').send(challenge);
     }
     request.log.warn('Webhook verification refused');
     return reply.code(403).type('text/plain').send('Forbidden');

@@ -4,6 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const PREFIX = 'sha256=';
+const HEX_DIGEST = /^[0-9a-f]{64}$/i;
 
 export function signBody(body: Buffer | string, appSecret: string): string {
   return PREFIX + createHmac('sha256', appSecret).update(body).digest('hex');
@@ -11,8 +12,9 @@ export function signBody(body: Buffer | string, appSecret: string): string {
 
 export function isValidSignature(body: Buffer, header: string | string[] | undefined, appSecret: string): boolean {
   if (typeof header !== 'string' || !header.startsWith(PREFIX)) return false;
-  const received = Buffer.from(header.slice(PREFIX.length), 'hex');
+  // Buffer.from(…, 'hex') silently stops at the first non-hex character, so the shape is checked first.
+  const hex = header.slice(PREFIX.length);
+  if (!HEX_DIGEST.test(hex)) return false;
   const expected = createHmac('sha256', appSecret).update(body).digest();
-  // A malformed hex string decodes short; the length check keeps timingSafeEqual from throwing.
-  return received.length === expected.length && timingSafeEqual(received, expected);
+  return timingSafeEqual(Buffer.from(hex, 'hex'), expected);
 }

@@ -49,13 +49,11 @@ const valueSchema = z.object({
 
 export const webhookPayloadSchema = z.object({
   object: z.literal('whatsapp_business_account'),
-  entry: z.array(
-    z.object({
-      id: z.string(),
-      changes: z.array(z.object({ field: z.string(), value: z.unknown() })),
-    }),
-  ),
+  entry: z.array(z.unknown()),
 });
+
+const entrySchema = z.object({ changes: z.array(z.unknown()) });
+const changeSchema = z.object({ field: z.string(), value: z.unknown() });
 
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;
 export type DeliveryStatusUpdate = z.infer<typeof statusSchema>;
@@ -89,14 +87,24 @@ export function parseWebhookPayload(payload: unknown): ParsedWebhook | undefined
   if (!envelope.success) return undefined;
 
   const result: ParsedWebhook = { messages: [], statuses: [], skipped: [] };
-  envelope.data.entry.forEach((entry, e) =>
-    entry.changes.forEach((change, c) => {
+  envelope.data.entry.forEach((rawEntry, e) => {
+    const entry = entrySchema.safeParse(rawEntry);
+    if (!entry.success) {
+      result.skipped.push(`entry[${e}]: without changes`);
+      return;
+    }
+    entry.data.changes.forEach((rawChange, c) => {
       const where = `entry[${e}].changes[${c}]`;
-      if (change.field !== 'messages') {
-        result.skipped.push(`${where}: field ${change.field}`);
+      const change = changeSchema.safeParse(rawChange);
+      if (!change.success) {
+        result.skipped.push(`${where}: without field`);
         return;
       }
-      const value = valueSchema.safeParse(change.value);
+      if (change.data.field !== 'messages') {
+        result.skipped.push(`${where}: field ${change.data.field}`);
+        return;
+      }
+      const value = valueSchema.safeParse(change.data.value);
       if (!value.success) {
         result.skipped.push(`${where}: value without metadata.phone_number_id`);
         return;
@@ -119,16 +127,19 @@ export function parseWebhookPayload(payload: unknown): ParsedWebhook | undefined
         }
         result.statuses.push({ phoneNumberId, status: status.data });
       });
-    }),
-  );
+    });
+  });
   return result;
 }
 
 function findContact(contacts: WebhookContact[], message: InboundMessage): WebhookContact | undefined {
-  return (
-    contacts.find((c) => (message.from && c.wa_id === message.from) || (message.from_user_id && c.user_id === message.from_user_id)) ??
-    (contacts.length === 1 ? contacts[0] : undefined)
-  );
+  const match = contacts.find((c) => (message.from && c.wa_id === message.from) || (message.from_user_id && c.user_id === message.from_user_id));
+  if (match) return match;
+  // A lone contact is the sender unless it names someone else: mixing two people's identities is worse than none.
+  const [only] = contacts;
+  if (contacts.length !== 1 || !only) return undefined;
+  const contradicts = (message.from && only.wa_id && only.wa_id !== message.from) || (message.from_user_id && only.user_id && only.user_id !== message.from_user_id);
+  return contradicts ? undefined : only;
 }
 
 /** The text the assistant should read for a message; non-text types get a description until they are supported. */
