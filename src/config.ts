@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { CalendarAccess } from './calendar/google-calendar';
 
 export const DEV_DEFAULTS = {
   APP_SECRET: 'dev-app-secret',
@@ -13,6 +14,7 @@ export const DEV_DEFAULTS = {
   PHONE_NUMBER_ID: '100000000000001',
   WHATSAPP_ACCESS_TOKEN: 'sandbox-access-token',
   OPENAI_API_KEY: 'sandbox-openai-key',
+  GOOGLE_CALENDAR_ACCESS_TOKEN: 'sandbox-google-token',
 } as const;
 
 const REQUIRED_IN_PRODUCTION = ['APP_SECRET', 'VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'OPENAI_API_KEY', 'DATABASE_URL'] as const;
@@ -50,6 +52,12 @@ const schema = z.object({
 
   DATABASE_URL: z.string().optional(),
 
+  GOOGLE_CALENDAR_ROOT_URL: z.url().optional(),
+  GOOGLE_CALENDAR_ACCESS_TOKEN: z.string().optional(),
+  GOOGLE_SERVICE_ACCOUNT_KEY_FILE: z.string().optional(),
+  GOOGLE_OAUTH_CLIENT_ID: z.string().optional(),
+  GOOGLE_OAUTH_CLIENT_SECRET: z.string().optional(),
+
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('whatsapp-agent'),
@@ -84,6 +92,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment: ${problems}`);
   }
   return { ...parsed.data, isProduction };
+}
+
+export function calendarAccess(config: Config): CalendarAccess {
+  return {
+    rootUrl: config.GOOGLE_CALENDAR_ROOT_URL,
+    accessToken: config.GOOGLE_CALENDAR_ACCESS_TOKEN,
+    serviceAccountKeyFile: config.GOOGLE_SERVICE_ACCOUNT_KEY_FILE,
+    oauthClient:
+      config.GOOGLE_OAUTH_CLIENT_ID && config.GOOGLE_OAUTH_CLIENT_SECRET
+        ? { clientId: config.GOOGLE_OAUTH_CLIENT_ID, clientSecret: config.GOOGLE_OAUTH_CLIENT_SECRET }
+        : undefined,
+  };
+}
+
+export function hasGoogleCredentials(config: Config): boolean {
+  return Boolean(config.GOOGLE_CALENDAR_ACCESS_TOKEN || config.GOOGLE_SERVICE_ACCOUNT_KEY_FILE || config.GOOGLE_OAUTH_CLIENT_ID);
 }
 
 export function requireDatabaseUrl(config: Config): string {

@@ -3,14 +3,15 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { log } from '@temporalio/activity';
 import type { ChatMessage, ModelReply, ToolCall, ToolDefinition, BusinessProfile } from '../agent/types';
-import { unknownToolResult } from '../agent/tools';
 import type { Database } from '../db/client';
-import { loadBusinessProfile } from '../db/businesses';
+import { calendarFor, type CalendarAccess } from '../calendar/google-calendar';
+import { loadBookingBusiness, loadBusinessProfile } from '../db/businesses';
 import { loadHistory, markOutboundFailed, markOutboundSent, prepareOutbound, recordInbound, upsertCustomer } from '../db/messages';
 import { hashIdentifier } from '../observability/privacy';
 import { GraphApiError, type WhatsAppSender } from '../whatsapp/graph-client';
 import { splitMessage } from '../whatsapp/split-message';
 import type { InboundMessageInput } from '../workflows/types';
+import { isBookingTool, runBookingTool, type ToolResult } from './booking-tools';
 import type { ChatModel } from './model';
 
 export const HISTORY_LIMIT = 10;
@@ -19,10 +20,11 @@ export interface ActivityDependencies {
   db: Database;
   model: ChatModel;
   whatsapp: WhatsAppSender;
+  calendarAccess: CalendarAccess;
   maxIterations: number;
 }
 
-export function createActivities({ db, model, whatsapp, maxIterations }: ActivityDependencies) {
+export function createActivities({ db, model, whatsapp, calendarAccess, maxIterations }: ActivityDependencies) {
   return {
     async recordInboundMessage(input: InboundMessageInput & { workflowId: string; runId: string }): Promise<{ customerId: string; duplicateOf?: string }> {
       const customerId = await upsertCustomer(db, input.businessId, input.customer);
@@ -51,9 +53,11 @@ export function createActivities({ db, model, whatsapp, maxIterations }: Activit
       return model.complete(input.messages, input.tools);
     },
 
-    async runTool(input: { businessId: string; customerId: string; call: ToolCall }): Promise<string> {
-      log.warn('Model called a tool that does not exist', { tool: input.call.name });
-      return unknownToolResult(input.call.name);
+    async runTool(input: { businessId: string; customerId: string; call: ToolCall; bookingKey: string }): Promise<ToolResult> {
+      if (!isBookingTool(input.call.name)) log.warn('Model called a tool that does not exist', { tool: input.call.name });
+      const business = await loadBookingBusiness(db, input.businessId);
+      const ctx = { db, business, calendar: calendarFor(business, calendarAccess), customerId: input.customerId, now: new Date() };
+      return runBookingTool(ctx, input.call, input.bookingKey);
     },
 
     async sendReply(input: {

@@ -2,9 +2,9 @@
 // dev server, a database, the local sandbox, then the worker and the API as
 // separate processes, prints where everything is, and stops it all on Ctrl-C.
 import path from 'node:path';
-import { loadConfig, loadDotEnv, DEV_DEFAULTS } from '../config';
+import { DEV_DEFAULTS, hasGoogleCredentials, loadConfig, loadDotEnv } from '../config';
 import { createDatabase } from '../db/client';
-import { seedDemoBusiness } from '../db/demo-business';
+import { SANDBOX_CALENDAR_ID, seedDemoBusiness } from '../db/demo-business';
 import { applyMigrations } from '../local/migrate';
 import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { isPortOpen, startProcess, waitFor, type ManagedProcess } from '../local/processes';
@@ -71,15 +71,20 @@ async function main(): Promise<void> {
     }
     await applyMigrations(databaseUrl);
     const db = createDatabase(databaseUrl, { maxConnections: 2 });
-    const demo = await seedDemoBusiness(db, config.PHONE_NUMBER_ID);
+    const useSandboxCalendar = !hasGoogleCredentials(config);
+    const demo = await seedDemoBusiness(db, config.PHONE_NUMBER_ID, useSandboxCalendar ? { googleCalendarId: SANDBOX_CALENDAR_ID } : {});
     await db.$disconnect();
 
     // Sandbox: stands in for Meta and OpenAI wherever no real credentials are configured.
     const useSandboxGraph = config.WHATSAPP_ACCESS_TOKEN === DEV_DEFAULTS.WHATSAPP_ACCESS_TOKEN;
     const useSandboxModel = config.OPENAI_API_KEY === DEV_DEFAULTS.OPENAI_API_KEY;
     let sandbox: Sandbox | undefined;
-    if (useSandboxGraph || useSandboxModel) {
-      sandbox = await startSandbox({ port: config.SANDBOX_PORT, whatsappAccessToken: config.WHATSAPP_ACCESS_TOKEN });
+    if (useSandboxGraph || useSandboxModel || useSandboxCalendar) {
+      sandbox = await startSandbox({
+        port: config.SANDBOX_PORT,
+        whatsappAccessToken: config.WHATSAPP_ACCESS_TOKEN,
+        googleAccessToken: DEV_DEFAULTS.GOOGLE_CALENDAR_ACCESS_TOKEN,
+      });
       cleanups.push(sandbox.close);
     }
 
@@ -89,6 +94,9 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: temporal.address,
       ...(useSandboxGraph && sandbox ? { GRAPH_API_BASE_URL: sandbox.url } : {}),
       ...(useSandboxModel && sandbox ? { OPENAI_BASE_URL: `${sandbox.url}/v1` } : {}),
+      ...(useSandboxCalendar && sandbox
+        ? { GOOGLE_CALENDAR_ROOT_URL: sandbox.url, GOOGLE_CALENDAR_ACCESS_TOKEN: DEV_DEFAULTS.GOOGLE_CALENDAR_ACCESS_TOKEN }
+        : {}),
     };
     const tsx = require.resolve('tsx/cli', { paths: [projectRoot] });
     const children: ManagedProcess[] = [
@@ -122,6 +130,7 @@ async function main(): Promise<void> {
       say(`  Sandbox           ${sandbox.url}/sandbox`);
       if (useSandboxGraph) say(`    sent WhatsApp messages  ${sandbox.url}/sandbox/whatsapp/messages`);
       if (useSandboxModel) say(`    model requests          ${sandbox.url}/sandbox/openai/requests  (offline stand-in model)`);
+      if (useSandboxCalendar) say(`    calendar events         ${sandbox.url}/sandbox/calendar/events`);
     }
     say('');
     say(`Try it:  npm run replay -- fixtures/simple_greeting.json`);

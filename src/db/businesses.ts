@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { BusinessProfile, OpeningHours } from '../agent/types';
 import { WEEKDAYS } from '../agent/types';
+import type { BookingPolicy } from '../booking/policy';
 import type { Database } from './client';
 
-const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+// "24:00" closes a range at midnight.
+const timeOfDay = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/);
 export const openingHoursSchema = z.partialRecord(z.enum(WEEKDAYS), z.array(z.tuple([timeOfDay, timeOfDay])));
 
 export interface BusinessRoute {
@@ -39,5 +41,51 @@ export async function loadBusinessProfile(db: Database, businessId: string): Pro
       priceCents: s.priceCents,
       currency: s.currency,
     })),
+  };
+}
+
+const exceptionsSchema = z.array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), ranges: z.array(z.tuple([timeOfDay, timeOfDay])), note: z.string().optional() }));
+
+export interface BookableService {
+  id: string;
+  name: string;
+  durationMinutes: number;
+  priceCents: number;
+  currency: string;
+}
+
+/** What the booking tools need of a business: its rules, services and calendar connection. */
+export interface BookingBusiness {
+  id: string;
+  name: string;
+  policy: BookingPolicy;
+  services: BookableService[];
+  googleCalendarId: string | null;
+  googleRefreshToken: string | null;
+}
+
+export async function loadBookingBusiness(db: Database, businessId: string): Promise<BookingBusiness> {
+  const b = await db.business.findUniqueOrThrow({
+    where: { id: businessId },
+    include: { services: { where: { active: true }, orderBy: { name: 'asc' } } },
+  });
+  const hours = openingHoursSchema.safeParse(b.openingHours);
+  const exceptions = exceptionsSchema.safeParse(b.openingExceptions);
+  return {
+    id: b.id,
+    name: b.name,
+    policy: {
+      timeZone: b.timeZone,
+      openingHours: (hours.success ? hours.data : {}) as OpeningHours,
+      exceptions: exceptions.success ? exceptions.data : [],
+      bufferMinutes: b.bufferMinutes,
+      minNoticeMinutes: b.minNoticeMinutes,
+      maxDaysAhead: b.maxDaysAhead,
+      slotStepMinutes: b.slotStepMinutes,
+      capacity: b.maxSimultaneousAppointments,
+    },
+    services: b.services.map(({ id, name, durationMinutes, priceCents, currency }) => ({ id, name, durationMinutes, priceCents, currency })),
+    googleCalendarId: b.googleCalendarId,
+    googleRefreshToken: b.googleRefreshToken,
   };
 }

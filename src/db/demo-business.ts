@@ -17,6 +17,10 @@ export const DEMO_BUSINESS = {
     sat: [['09:00', '14:00']],
   },
   maxSimultaneousAppointments: 2,
+  bufferMinutes: 10,
+  minNoticeMinutes: 60,
+  maxDaysAhead: 60,
+  slotStepMinutes: 30,
   services: [
     { name: 'Haircut', durationMinutes: 30, priceCents: 2500 },
     { name: 'Haircut and beard trim', durationMinutes: 45, priceCents: 3500 },
@@ -24,12 +28,19 @@ export const DEMO_BUSINESS = {
   ],
 };
 
-export async function seedDemoBusiness(db: Database, phoneNumberId: string): Promise<{ id: string; created: boolean }> {
+/** The calendar the demo business uses in the local sandbox, which serves any calendar ID. */
+export const SANDBOX_CALENDAR_ID = 'lumen-hair-studio@sandbox';
+
+export async function seedDemoBusiness(
+  db: Database,
+  phoneNumberId: string,
+  { googleCalendarId }: { googleCalendarId?: string } = {},
+): Promise<{ id: string; created: boolean }> {
   const existing = await db.business.findUnique({ where: { phoneNumberId }, select: { id: true } });
   if (existing) return { id: existing.id, created: false };
   const { services, ...business } = DEMO_BUSINESS;
   const created = await db.business.create({
-    data: { ...business, phoneNumberId, services: { create: services.map((s) => ({ ...s, currency: 'EUR' })) } },
+    data: { ...business, phoneNumberId, googleCalendarId, services: { create: services.map((s) => ({ ...s, currency: 'EUR' })) } },
     select: { id: true },
   });
   return { id: created.id, created: true };

@@ -1,12 +1,14 @@
 // The local stand-ins for Meta and OpenAI, served on one port. Everything they
 // received can be read back as JSON under /sandbox.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { GoogleCalendarStandIn } from './google-calendar';
 import { GraphApiStandIn } from './graph-api';
 import { OpenAIStandIn } from './openai-api';
 
 export interface Sandbox {
   url: string;
   graph: GraphApiStandIn;
+  calendar: GoogleCalendarStandIn;
   openai: OpenAIStandIn;
   reset(): void;
   close(): Promise<void>;
@@ -16,22 +18,27 @@ export interface SandboxOptions {
   host?: string;
   port?: number;
   whatsappAccessToken: string;
+  googleAccessToken: string;
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const graph = new GraphApiStandIn(options.whatsappAccessToken);
   const openai = new OpenAIStandIn();
+  const calendar = new GoogleCalendarStandIn(options.googleAccessToken);
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
   graph.register(app);
   openai.register(app);
+  calendar.register(app);
   const reset = () => {
     graph.reset();
     openai.reset();
+    calendar.reset();
   };
   app.get('/sandbox', async () => ({
     whatsappMessages: '/sandbox/whatsapp/messages',
     openaiRequests: '/sandbox/openai/requests',
     openaiScript: 'POST /sandbox/openai/script',
+    calendarEvents: '/sandbox/calendar/events',
     reset: 'DELETE /sandbox',
   }));
   app.delete('/sandbox', async () => {
@@ -42,5 +49,5 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  return { url: `http://${host}:${port}`, graph, openai, reset, close: () => app.close() };
+  return { url: `http://${host}:${port}`, graph, openai, calendar, reset, close: () => app.close() };
 }

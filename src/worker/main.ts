@@ -1,7 +1,7 @@
 // The worker process: polls the task queue and runs workflows and activities.
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createOpenAIModel } from '../activities/model';
-import { loadConfig, loadDotEnv, requireDatabaseUrl } from '../config';
+import { calendarAccess, loadConfig, loadDotEnv, requireDatabaseUrl } from '../config';
 import { createDatabase } from '../db/client';
 import { createLogger } from '../observability/logger';
 import { createGraphClient } from '../whatsapp/graph-client';
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       db,
       model: createOpenAIModel({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL }),
       whatsapp: createGraphClient({ baseUrl: config.GRAPH_API_BASE_URL, version: config.GRAPH_API_VERSION, accessToken: config.WHATSAPP_ACCESS_TOKEN }),
+      calendarAccess: calendarAccess(config),
       maxIterations: config.AGENT_MAX_ITERATIONS,
     },
   });

@@ -5,6 +5,7 @@ import type { createActivities } from '../activities';
 import { buildSystemPrompt } from '../agent/prompt';
 import { TOOL_DEFINITIONS } from '../agent/tools';
 import type { ChatMessage, ToolCall } from '../agent/types';
+import type { ToolEffect } from '../activities/booking-tools';
 import type { InboundMessageInput, TurnResult } from './types';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -42,12 +43,13 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
   const recorded = await recordInboundMessage({ ...input, workflowId, runId });
   if (recorded.duplicateOf) {
     log.info('Message already handled', { duplicateOf: recorded.duplicateOf });
-    return { outcome: 'duplicate', duplicateOf: recorded.duplicateOf, sentMessageIds: [], toolCalls: [], modelCalls: 0 };
+    return { outcome: 'duplicate', duplicateOf: recorded.duplicateOf, sentMessageIds: [], toolCalls: [], appointments: [], modelCalls: 0 };
   }
 
   const { business, history, maxIterations } = await loadConversation({ businessId: input.businessId, customerId: recorded.customerId });
   const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(business, new Date()) }, ...history];
   const toolCalls: ToolCall[] = [];
+  const appointments: ToolEffect[] = [];
 
   let replyText: string | undefined;
   let outcome: TurnResult['outcome'] = 'replied';
@@ -65,8 +67,10 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
       }
       for (const call of reply.toolCalls) {
         toolCalls.push(call);
-        const result = await runTool({ businessId: input.businessId, customerId: recorded.customerId, call });
-        messages.push({ role: 'tool', toolCallId: call.id, content: result });
+        // The booking key names this step for good: a retried tool call finds what it already booked.
+        const result = await runTool({ businessId: input.businessId, customerId: recorded.customerId, call, bookingKey: `${workflowId}:${call.id}` });
+        if (result.effect) appointments.push(result.effect);
+        messages.push({ role: 'tool', toolCallId: call.id, content: result.content });
       }
     }
     if (replyText === undefined) {
@@ -90,7 +94,7 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
       workflowId,
       runId,
     });
-    return { outcome, replyText, sentMessageIds: sent.wamids, toolCalls: toolCalls.map(({ name }) => ({ name })), modelCalls, error };
+    return { outcome, replyText, sentMessageIds: sent.wamids, toolCalls: toolCalls.map(({ name }) => ({ name })), appointments, modelCalls, error };
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     return {
@@ -98,6 +102,7 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
       replyText,
       sentMessageIds: [],
       toolCalls: toolCalls.map(({ name }) => ({ name })),
+      appointments,
       modelCalls,
       error: describeFailure(err),
     };

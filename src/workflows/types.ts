@@ -1,3 +1,4 @@
+import type { ToolEffect } from '../activities/booking-tools';
 import type { ToolCall } from '../agent/types';
 
 /** What the webhook hands to the workflow for one inbound WhatsApp message. */
@@ -26,6 +27,8 @@ export interface TurnResult {
   replyText?: string;
   sentMessageIds: string[];
   toolCalls: Array<Pick<ToolCall, 'name'>>;
+  /** Appointments booked, moved or cancelled during this turn. */
+  appointments: ToolEffect[];
   modelCalls: number;
   error?: string;
 }

@@ -47,12 +47,13 @@ test('a tool call is dispatched and its result fed back to the model before the 
   expect(result).toMatchObject({ outcome: 'replied', replyText: 'We open at *9:00* on Saturday.', modelCalls: 2, toolCalls: [{ name: 'check_availability' }] });
   const second = stack.sandbox.openai.requests[1]!;
   const toolMessage = second.messages.find((m) => m.role === 'tool') as { content: string } | undefined;
-  expect(JSON.parse(toolMessage!.content).error).toMatch(/no tool named "check_availability"/);
+  // The model's arguments are validated before anything runs; the problem goes back to the model.
+  expect(JSON.parse(toolMessage!.content)).toEqual({ ok: false, error: expect.stringMatching(/^Invalid arguments: service: .*date: /) });
   expect(stack.sandbox.graph.sent.map((m) => m.text)).toEqual(['We open at *9:00* on Saturday.']);
 });
 
 test('the loop stops at the iteration limit with a polite fallback', async () => {
-  const loop = { toolCalls: [{ name: 'lookup', arguments: {} }] };
+  const loop = { toolCalls: [{ name: 'lookup_everything', arguments: {} }] };
   stack.sandbox.openai.enqueue(loop, loop, loop);
   const result = await run(inbound('Loop forever', { customer: { waId: '34611000102' } }));
 
@@ -125,6 +126,7 @@ describe('sending', () => {
       db: stack.database.db,
       model: createOpenAIModel({ apiKey: 'unused', baseURL: `${stack.sandbox.url}/v1`, model: 'gpt-4o-mini' }),
       whatsapp: createGraphClient({ baseUrl: stack.sandbox.url, version: 'v23.0', accessToken: TEST_ACCESS_TOKEN }),
+      calendarAccess: {},
       maxIterations: 3,
     });
     const customer = await stack.database.db.customer.create({ data: { businessId: stack.businessId, waId: '34611000108' } });

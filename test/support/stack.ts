@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { createOpenAIModel } from '../../src/activities/model';
 import { buildApp } from '../../src/api/app';
 import { loadConfig } from '../../src/config';
-import { seedDemoBusiness } from '../../src/db/demo-business';
+import { SANDBOX_CALENDAR_ID, seedDemoBusiness } from '../../src/db/demo-business';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { createGraphClient } from '../../src/whatsapp/graph-client';
 import { createWorker } from '../../src/worker/create-worker';
@@ -19,6 +19,7 @@ export const TEST_APP_SECRET = 'test-app-secret';
 export const TEST_VERIFY_TOKEN = 'test-verify-token';
 export const TEST_ACCESS_TOKEN = 'test-access-token';
 export const DEMO_PHONE_NUMBER_ID = '100000000000001';
+export const TEST_GOOGLE_TOKEN = 'test-google-token';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 let runtimeQuieted = false;
@@ -58,13 +59,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `test-${randomUUID()}`;
 
   const [sandbox, database, nativeConnection, connection] = await Promise.all([
-    startSandbox({ whatsappAccessToken: TEST_ACCESS_TOKEN }),
+    startSandbox({ whatsappAccessToken: TEST_ACCESS_TOKEN, googleAccessToken: TEST_GOOGLE_TOKEN }),
     createTestDatabase(),
     NativeConnection.connect({ address }),
     Connection.connect({ address }),
   ]);
   const temporal = new Client({ connection, namespace: 'default' });
-  const { id: businessId } = await seedDemoBusiness(database.db, DEMO_PHONE_NUMBER_ID);
+  const { id: businessId } = await seedDemoBusiness(database.db, DEMO_PHONE_NUMBER_ID, { googleCalendarId: SANDBOX_CALENDAR_ID });
 
   const worker: Worker = await createWorker({
     connection: nativeConnection,
@@ -76,6 +77,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       db: database.db,
       model: createOpenAIModel({ apiKey: 'test-openai-key', baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini' }),
       whatsapp: createGraphClient({ baseUrl: sandbox.url, version: 'v23.0', accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN }),
+      calendarAccess: { rootUrl: sandbox.url, accessToken: TEST_GOOGLE_TOKEN },
       maxIterations: options.maxIterations ?? 4,
     },
   });

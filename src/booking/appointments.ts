@@ -1,0 +1,243 @@
+// Booking, moving and cancelling appointments: the rules from policy.ts, the
+// capacity decision made atomically in PostgreSQL, and the business's Google
+// Calendar kept in step. Every operation is safe to retry: a booking step is
+// identified by its booking key, and calendar calls resolve repeats to success.
+import { BOT_PROPERTY, type BusinessCalendar } from '../calendar/google-calendar';
+import { eventIdFor } from '../calendar/event-id';
+import type { Database } from '../db/client';
+import type { BookableService, BookingBusiness } from '../db/businesses';
+import {
+  candidateStarts,
+  checkRequestedTime,
+  fitsCapacity,
+  occupiedInterval,
+  type Interval,
+  type Refusal,
+} from './policy';
+import { addDays, formatLocalDateTime, fromLocal, localDateOf, parseLocalDateTime, toLocal } from './time';
+
+const MINUTE = 60_000;
+const MAX_ALTERNATIVES = 6;
+
+export interface BookingContext {
+  db: Database;
+  business: BookingBusiness;
+  calendar: BusinessCalendar | undefined;
+  customerId: string;
+  now: Date;
+}
+
+export interface AppointmentView {
+  id: string;
+  service: string;
+  start: string;
+  end: string;
+  name: string | null;
+}
+
+export type BookingOutcome =
+  | { ok: true; appointment: AppointmentView; alreadyBooked: boolean }
+  | { ok: false; reason: Refusal['reason'] | 'unknown-service' | 'not-found'; message: string; alternatives?: string[] };
+
+export function findService(business: BookingBusiness, name: string): BookableService | undefined {
+  const wanted = name.trim().toLowerCase();
+  return business.services.find((s) => s.name.toLowerCase() === wanted) ?? business.services.find((s) => s.name.toLowerCase().includes(wanted));
+}
+
+function unknownService(business: BookingBusiness, name: string): BookingOutcome {
+  return { ok: false, reason: 'unknown-service', message: `There is no service called "${name}". Services: ${business.services.map((s) => s.name).join(', ')}.` };
+}
+
+/** Appointments already holding time between `from` and `to`, as occupied intervals (buffer included). */
+async function bookedIntervals(ctx: BookingContext, from: number, to: number, excludeId?: string): Promise<Interval[]> {
+  const buffer = ctx.business.policy.bufferMinutes * MINUTE;
+  const rows = await ctx.db.appointment.findMany({
+    where: {
+      businessId: ctx.business.id,
+      status: 'BOOKED',
+      startsAt: { lt: new Date(to) },
+      endsAt: { gt: new Date(from - buffer) },
+      ...(excludeId ? { NOT: { id: excludeId } } : {}),
+    },
+    select: { startsAt: true, endsAt: true },
+  });
+  return rows.map((r) => ({ start: r.startsAt.getTime(), end: r.endsAt.getTime() + buffer }));
+}
+
+/** Time the owner blocked in the calendar by hand (events the bot did not create). */
+async function blockedIntervals(ctx: BookingContext, from: number, to: number): Promise<Interval[]> {
+  if (!ctx.calendar) return [];
+  const events = await ctx.calendar.listEvents(new Date(from), new Date(to));
+  return events.filter((e) => !e.appointmentId).map((e) => ({ start: e.start.getTime(), end: e.end.getTime() }));
+}
+
+/** Free start times per local date, from `date` for `days` days. */
+export async function availability(ctx: BookingContext, service: BookableService, date: string, days: number): Promise<Array<{ date: string; times: string[] }>> {
+  const { policy } = ctx.business;
+  const dates = Array.from({ length: days }, (_, i) => addDays(date, i));
+  const candidates = dates.map((d) => ({ date: d, starts: candidateStarts(d, service.durationMinutes, ctx.now, policy) }));
+  const all = candidates.flatMap((c) => c.starts.map((s) => s.getTime()));
+  if (all.length === 0) return dates.map((d) => ({ date: d, times: [] }));
+  const from = Math.min(...all);
+  const to = Math.max(...all) + (service.durationMinutes + policy.bufferMinutes) * MINUTE;
+  const [booked, blocked] = await Promise.all([bookedIntervals(ctx, from, to), blockedIntervals(ctx, from, to)]);
+  return candidates.map(({ date: d, starts }) => ({
+    date: d,
+    times: starts
+      .filter((s) => !fitsCapacity(occupiedInterval(s, service.durationMinutes, policy.bufferMinutes), booked, blocked, policy.capacity))
+      .map((s) => formatLocalDateTime(toLocal(s, policy.timeZone)).slice(11)),
+  }));
+}
+
+/** Free times closest to the one asked for, on that day or the days after. */
+async function alternativesNear(ctx: BookingContext, service: BookableService, requested: Date): Promise<string[]> {
+  const { timeZone } = ctx.business.policy;
+  const firstDate = localDateOf(new Date(Math.max(requested.getTime(), ctx.now.getTime())), timeZone);
+  const days = await availability(ctx, service, firstDate, 7);
+  return days
+    .flatMap((d) => d.times.map((t) => `${d.date}T${t}`))
+    .map((local) => ({ local, distance: Math.abs(fromLocal(parseLocalDateTime(local)!, timeZone, 'compatible')!.getTime() - requested.getTime()) }))
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, MAX_ALTERNATIVES)
+    .map((a) => a.local)
+    .sort();
+}
+
+function parseStart(ctx: BookingContext, start: string): Date | Refusal {
+  const local = parseLocalDateTime(start);
+  const instant = local && fromLocal(local, ctx.business.policy.timeZone, 'exact');
+  return instant ?? { reason: 'invalid-time', message: `"${start}" is not a valid local time (expected YYYY-MM-DDTHH:mm, and it must exist on the clock that day).` };
+}
+
+function view(ctx: BookingContext, a: { id: string; serviceName: string; startsAt: Date; endsAt: Date; customerName: string | null }): AppointmentView {
+  const { timeZone } = ctx.business.policy;
+  return {
+    id: a.id,
+    service: a.serviceName,
+    start: formatLocalDateTime(toLocal(a.startsAt, timeZone)),
+    end: formatLocalDateTime(toLocal(a.endsAt, timeZone)),
+    name: a.customerName,
+  };
+}
+
+/**
+ * Reserves capacity under a per-business advisory lock, so two workflows asking
+ * for the last place at the same moment cannot both get it. Returns the
+ * appointment already made by this booking step when it is a retry.
+ */
+async function reserve(
+  ctx: BookingContext,
+  args: { service: BookableService; start: Date; customerName: string; bookingKey: string; eventId: string },
+): Promise<{ appointment: AppointmentView; alreadyBooked: boolean } | Refusal> {
+  const { policy } = ctx.business;
+  const occupied = occupiedInterval(args.start, args.service.durationMinutes, policy.bufferMinutes);
+  const blocked = await blockedIntervals(ctx, occupied.start, occupied.end);
+  return ctx.db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${ctx.business.id}, 0))`;
+    const earlier = await tx.appointment.findUnique({ where: { bookingKey: args.bookingKey } });
+    if (earlier) return { appointment: view(ctx, earlier), alreadyBooked: true };
+    const booked = await bookedIntervals({ ...ctx, db: tx as unknown as Database }, occupied.start, occupied.end);
+    const refusal = fitsCapacity(occupied, booked, blocked, policy.capacity);
+    if (refusal) return refusal;
+    const created = await tx.appointment.create({
+      data: {
+        businessId: ctx.business.id,
+        customerId: ctx.customerId,
+        serviceId: args.service.id,
+        serviceName: args.service.name,
+        customerName: args.customerName,
+        startsAt: args.start,
+        endsAt: new Date(args.start.getTime() + args.service.durationMinutes * MINUTE),
+        calendarEventId: ctx.calendar ? args.eventId : null,
+        bookingKey: args.bookingKey,
+      },
+    });
+    return { appointment: view(ctx, created), alreadyBooked: false };
+  });
+}
+
+export async function bookAppointment(
+  ctx: BookingContext,
+  args: { serviceName: string; start: string; customerName: string; bookingKey: string },
+): Promise<BookingOutcome> {
+  const service = findService(ctx.business, args.serviceName);
+  if (!service) return unknownService(ctx.business, args.serviceName);
+  const start = parseStart(ctx, args.start);
+  if (!(start instanceof Date)) return { ok: false, ...start };
+  const ruleRefusal = checkRequestedTime(start, service.durationMinutes, ctx.now, ctx.business.policy);
+  if (ruleRefusal) return { ok: false, ...ruleRefusal, alternatives: await alternativesNear(ctx, service, start) };
+
+  const eventId = eventIdFor(args.bookingKey);
+  const reserved = await reserve(ctx, { service, start, customerName: args.customerName, bookingKey: args.bookingKey, eventId });
+  if ('reason' in reserved) return { ok: false, ...reserved, alternatives: await alternativesNear(ctx, service, start) };
+
+  if (ctx.calendar) {
+    const { appointment } = reserved;
+    await ctx.calendar.createEvent({
+      id: eventId,
+      summary: `${service.name} – ${args.customerName}`,
+      description: `Booked on WhatsApp by ${args.customerName}.`,
+      start,
+      end: new Date(start.getTime() + service.durationMinutes * MINUTE),
+      timeZone: ctx.business.policy.timeZone,
+      privateProperties: { [BOT_PROPERTY]: appointment.id, waBookingBusinessId: ctx.business.id, waBookingCustomerId: ctx.customerId },
+    });
+  }
+  return { ok: true, ...reserved };
+}
+
+/** The customer's own upcoming appointments with this business. */
+export async function upcomingAppointments(ctx: BookingContext): Promise<AppointmentView[]> {
+  const rows = await ctx.db.appointment.findMany({
+    where: { businessId: ctx.business.id, customerId: ctx.customerId, status: 'BOOKED', endsAt: { gt: ctx.now } },
+    orderBy: { startsAt: 'asc' },
+  });
+  return rows.map((r) => view(ctx, r));
+}
+
+/** Loads an appointment only if it belongs to this customer of this business: nobody else's can be touched. */
+async function ownAppointment(ctx: BookingContext, appointmentId: string) {
+  return ctx.db.appointment.findFirst({ where: { id: appointmentId, businessId: ctx.business.id, customerId: ctx.customerId, status: 'BOOKED' } });
+}
+
+export async function moveAppointment(ctx: BookingContext, args: { appointmentId: string; newStart: string }): Promise<BookingOutcome> {
+  const current = await ownAppointment(ctx, args.appointmentId);
+  if (!current) return { ok: false, reason: 'not-found', message: 'No upcoming appointment of yours has that ID.' };
+  const durationMinutes = Math.round((current.endsAt.getTime() - current.startsAt.getTime()) / MINUTE);
+  const service = { id: current.serviceId ?? '', name: current.serviceName, durationMinutes, priceCents: 0, currency: 'EUR' };
+  const start = parseStart(ctx, args.newStart);
+  if (!(start instanceof Date)) return { ok: false, ...start };
+  const { policy } = ctx.business;
+  const end = new Date(start.getTime() + durationMinutes * MINUTE);
+  // Already there (a retried step whose database write went through): make sure the calendar follows.
+  if (start.getTime() === current.startsAt.getTime()) {
+    if (ctx.calendar && current.calendarEventId) await ctx.calendar.moveEvent(current.calendarEventId, start, end, policy.timeZone);
+    return { ok: true, appointment: view(ctx, current), alreadyBooked: true };
+  }
+  const ruleRefusal = checkRequestedTime(start, durationMinutes, ctx.now, ctx.business.policy);
+  if (ruleRefusal) return { ok: false, ...ruleRefusal, alternatives: await alternativesNear(ctx, service, start) };
+
+  const occupied = occupiedInterval(start, durationMinutes, policy.bufferMinutes);
+  const blocked = await blockedIntervals(ctx, occupied.start, occupied.end);
+  const moved = await ctx.db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${ctx.business.id}, 0))`;
+    const booked = await bookedIntervals({ ...ctx, db: tx as unknown as Database }, occupied.start, occupied.end, current.id);
+    const refusal = fitsCapacity(occupied, booked, blocked, policy.capacity);
+    if (refusal) return refusal;
+    return tx.appointment.update({ where: { id: current.id }, data: { startsAt: start, endsAt: end } });
+  });
+  if ('reason' in moved) return { ok: false, ...moved, alternatives: await alternativesNear(ctx, service, start) };
+  if (ctx.calendar && current.calendarEventId) await ctx.calendar.moveEvent(current.calendarEventId, start, end, policy.timeZone);
+  return { ok: true, appointment: view(ctx, moved), alreadyBooked: false };
+}
+
+export async function cancelAppointment(ctx: BookingContext, args: { appointmentId: string }): Promise<BookingOutcome> {
+  const appointment = await ctx.db.appointment.findFirst({ where: { id: args.appointmentId, businessId: ctx.business.id, customerId: ctx.customerId } });
+  if (!appointment || appointment.endsAt.getTime() <= ctx.now.getTime()) {
+    return { ok: false, reason: 'not-found', message: 'No upcoming appointment of yours has that ID.' };
+  }
+  // Cancelling twice (a retried step) is still a success; the calendar call is idempotent too.
+  if (appointment.status === 'BOOKED') await ctx.db.appointment.update({ where: { id: appointment.id }, data: { status: 'CANCELLED' } });
+  if (ctx.calendar && appointment.calendarEventId) await ctx.calendar.deleteEvent(appointment.calendarEventId);
+  return { ok: true, appointment: view(ctx, appointment), alreadyBooked: appointment.status === 'CANCELLED' };
+}

@@ -1,0 +1,164 @@
+// A business's Google Calendar through the real googleapis client, pointed at
+// Google or at the local stand-in by rootUrl. Retries belong to Temporal: this
+// module turns Google's answers into outcomes (an event already created is
+// success; one already deleted is success) and leaves real failures thrown.
+import { auth as googleAuth, calendar_v3 } from 'googleapis/build/src/apis/calendar';
+
+/** Private extended properties the bot writes on its events, to tell them from the owner's own. */
+export const BOT_PROPERTY = 'waBookingAppointmentId';
+
+export interface CalendarEventSummary {
+  id: string;
+  start: Date;
+  end: Date;
+  /** The appointment this event belongs to, when the bot created it. */
+  appointmentId?: string;
+}
+
+export interface NewEvent {
+  id: string;
+  summary: string;
+  description: string;
+  start: Date;
+  end: Date;
+  timeZone: string;
+  privateProperties: Record<string, string>;
+}
+
+export interface BusinessCalendar {
+  listEvents(from: Date, to: Date): Promise<CalendarEventSummary[]>;
+  /** Creates the event, or finds it when an earlier attempt already did (409). */
+  createEvent(event: NewEvent): Promise<{ id: string; alreadyExisted: boolean }>;
+  /** Moves the event, guarded by its etag; a concurrent change is re-read and retried once. */
+  moveEvent(id: string, start: Date, end: Date, timeZone: string): Promise<void>;
+  /** Deletes the event; one that is already gone counts as deleted. */
+  deleteEvent(id: string): Promise<'deleted' | 'already-gone'>;
+}
+
+export interface CalendarAccess {
+  rootUrl?: string;
+  /** A fixed access token (the local stand-in, or a token obtained elsewhere). */
+  accessToken?: string;
+  /** Service account key file; the business shares its calendar with the service account. */
+  serviceAccountKeyFile?: string;
+  /** OAuth client for businesses that connected with `npm run calendar:connect`. */
+  oauthClient?: { clientId: string; clientSecret: string };
+}
+
+export interface CalendarOwner {
+  googleCalendarId: string | null;
+  googleRefreshToken: string | null;
+}
+
+const SCOPES = ['https://www.googleapis.com/auth/calendar'];
+
+/** The calendar of one business, or undefined when it has none connected. */
+export function calendarFor(owner: CalendarOwner, access: CalendarAccess): BusinessCalendar | undefined {
+  if (!owner.googleCalendarId) return undefined;
+  const authClient = authFor(owner, access);
+  if (!authClient) return undefined;
+  const api = new calendar_v3.Calendar({ auth: authClient, ...(access.rootUrl ? { rootUrl: ensureSlash(access.rootUrl) } : {}), retry: false });
+  return createBusinessCalendar(api, owner.googleCalendarId);
+}
+
+function authFor(owner: CalendarOwner, access: CalendarAccess) {
+  if (owner.googleRefreshToken && access.oauthClient) {
+    const client = new googleAuth.OAuth2(access.oauthClient.clientId, access.oauthClient.clientSecret);
+    client.setCredentials({ refresh_token: owner.googleRefreshToken });
+    return client;
+  }
+  if (access.serviceAccountKeyFile) return new googleAuth.GoogleAuth({ keyFile: access.serviceAccountKeyFile, scopes: SCOPES });
+  if (access.accessToken) {
+    const client = new googleAuth.OAuth2();
+    client.setCredentials({ access_token: access.accessToken });
+    return client;
+  }
+  return undefined;
+}
+
+function ensureSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+export function httpStatusOf(err: unknown): number | undefined {
+  const e = err as { status?: unknown; code?: unknown; response?: { status?: unknown } };
+  const status = e.response?.status ?? e.status ?? e.code;
+  return typeof status === 'number' ? status : undefined;
+}
+
+export function createBusinessCalendar(api: calendar_v3.Calendar, calendarId: string): BusinessCalendar {
+  const readEvent = async (eventId: string) => (await api.events.get({ calendarId, eventId })).data;
+
+  return {
+    async listEvents(from, to) {
+      const events: CalendarEventSummary[] = [];
+      let pageToken: string | undefined;
+      do {
+        const { data } = await api.events.list({
+          calendarId,
+          timeMin: from.toISOString(),
+          timeMax: to.toISOString(),
+          singleEvents: true,
+          orderBy: 'startTime',
+          maxResults: 250,
+          pageToken,
+        });
+        for (const item of data.items ?? []) {
+          if (item.status === 'cancelled' || item.transparency === 'transparent' || !item.id) continue;
+          const start = Date.parse(item.start?.dateTime ?? `${item.start?.date}T00:00:00Z`);
+          const end = Date.parse(item.end?.dateTime ?? `${item.end?.date}T00:00:00Z`);
+          if (Number.isNaN(start) || Number.isNaN(end)) continue;
+          events.push({ id: item.id, start: new Date(start), end: new Date(end), appointmentId: item.extendedProperties?.private?.[BOT_PROPERTY] });
+        }
+        pageToken = data.nextPageToken ?? undefined;
+      } while (pageToken);
+      return events;
+    },
+
+    async createEvent(event) {
+      try {
+        await api.events.insert({
+          calendarId,
+          requestBody: {
+            id: event.id,
+            summary: event.summary,
+            description: event.description,
+            start: { dateTime: event.start.toISOString(), timeZone: event.timeZone },
+            end: { dateTime: event.end.toISOString(), timeZone: event.timeZone },
+            extendedProperties: { private: event.privateProperties },
+          },
+        });
+        return { id: event.id, alreadyExisted: false };
+      } catch (err) {
+        if (httpStatusOf(err) !== 409) throw err;
+        return { id: event.id, alreadyExisted: true };
+      }
+    },
+
+    async moveEvent(id, start, end, timeZone) {
+      const target = { start: { dateTime: start.toISOString(), timeZone }, end: { dateTime: end.toISOString(), timeZone } };
+      for (let attempt = 1; ; attempt++) {
+        const current = await readEvent(id);
+        if (Date.parse(current.start?.dateTime ?? '') === start.getTime() && Date.parse(current.end?.dateTime ?? '') === end.getTime()) return;
+        try {
+          await api.events.patch({ calendarId, eventId: id, requestBody: target }, { headers: { 'If-Match': current.etag ?? '*' } });
+          return;
+        } catch (err) {
+          // Someone changed the event between our read and our write: read again, once.
+          if (httpStatusOf(err) !== 412 || attempt >= 2) throw err;
+        }
+      }
+    },
+
+    async deleteEvent(id) {
+      try {
+        await api.events.delete({ calendarId, eventId: id });
+        return 'deleted';
+      } catch (err) {
+        const status = httpStatusOf(err);
+        if (status === 410 || status === 404) return 'already-gone';
+        throw err;
+      }
+    },
+  };
+}
