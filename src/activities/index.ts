@@ -4,17 +4,29 @@ import { ApplicationFailure } from '@temporalio/common';
 import { log } from '@temporalio/activity';
 import type { ChatMessage, ModelReply, ToolCall, ToolDefinition, BusinessProfile } from '../agent/types';
 import type { Database } from '../db/client';
-import { calendarFor, type CalendarAccess } from '../calendar/google-calendar';
+import { calendarFor, httpStatusOf, type CalendarAccess } from '../calendar/google-calendar';
 import { loadBookingBusiness, loadBusinessProfile } from '../db/businesses';
 import { loadHistory, markOutboundFailed, markOutboundSent, prepareOutbound, recordInbound, upsertCustomer } from '../db/messages';
 import { hashIdentifier } from '../observability/privacy';
 import { GraphApiError, type WhatsAppSender } from '../whatsapp/graph-client';
 import { splitMessage } from '../whatsapp/split-message';
 import type { InboundMessageInput } from '../workflows/types';
+import { releaseBooking } from '../booking/appointments';
 import { isBookingTool, runBookingTool, type ToolResult } from './booking-tools';
 import type { ChatModel } from './model';
 
 export const HISTORY_LIMIT = 10;
+
+/** Refused credentials will be refused again: no point retrying until someone reconnects the calendar. */
+function classifyCalendarError(err: unknown): unknown {
+  const status = httpStatusOf(err);
+  const reason = (err as { response?: { data?: { error?: { errors?: Array<{ reason?: string }> } } } }).response?.data?.error?.errors?.[0]?.reason;
+  const rateLimited = reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded';
+  if ((status === 401 || status === 403) && !rateLimited) {
+    return ApplicationFailure.nonRetryable(`Google Calendar refused access (${status}${reason ? ` ${reason}` : ''})`, 'CalendarAccessRefused');
+  }
+  return err;
+}
 
 export interface ActivityDependencies {
   db: Database;
@@ -57,7 +69,16 @@ export function createActivities({ db, model, whatsapp, calendarAccess, maxItera
       if (!isBookingTool(input.call.name)) log.warn('Model called a tool that does not exist', { tool: input.call.name });
       const business = await loadBookingBusiness(db, input.businessId);
       const ctx = { db, business, calendar: calendarFor(business, calendarAccess), customerId: input.customerId, now: new Date() };
-      return runBookingTool(ctx, input.call, input.bookingKey);
+      try {
+        return await runBookingTool(ctx, input.call, input.bookingKey);
+      } catch (err) {
+        throw classifyCalendarError(err);
+      }
+    },
+
+    async releaseBooking(input: { businessId: string; bookingKey: string }): Promise<boolean> {
+      const business = await loadBookingBusiness(db, input.businessId);
+      return releaseBooking(db, calendarFor(business, calendarAccess), input.businessId, input.bookingKey);
     },
 
     async sendReply(input: {

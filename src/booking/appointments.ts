@@ -241,3 +241,16 @@ export async function cancelAppointment(ctx: BookingContext, args: { appointment
   if (ctx.calendar && appointment.calendarEventId) await ctx.calendar.deleteEvent(appointment.calendarEventId);
   return { ok: true, appointment: view(ctx, appointment), alreadyBooked: appointment.status === 'CANCELLED' };
 }
+
+/**
+ * Undoes a booking step that could not be completed (the calendar stayed
+ * unreachable through every retry): the place is given back and any event the
+ * step created is removed. Safe to repeat.
+ */
+export async function releaseBooking(db: Database, calendar: BusinessCalendar | undefined, businessId: string, bookingKey: string): Promise<boolean> {
+  const appointment = await db.appointment.findFirst({ where: { bookingKey, businessId } });
+  if (!appointment) return false;
+  if (appointment.status === 'BOOKED') await db.appointment.update({ where: { id: appointment.id }, data: { status: 'CANCELLED' } });
+  if (calendar && appointment.calendarEventId) await calendar.deleteEvent(appointment.calendarEventId);
+  return true;
+}

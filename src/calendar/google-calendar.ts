@@ -57,7 +57,14 @@ export function calendarFor(owner: CalendarOwner, access: CalendarAccess): Busin
   if (!owner.googleCalendarId) return undefined;
   const authClient = authFor(owner, access);
   if (!authClient) return undefined;
-  const api = new calendar_v3.Calendar({ auth: authClient, ...(access.rootUrl ? { rootUrl: ensureSlash(access.rootUrl) } : {}), retry: false });
+  const api = new calendar_v3.Calendar({
+    auth: authClient,
+    ...(access.rootUrl ? { rootUrl: ensureSlash(access.rootUrl) } : {}),
+    // Temporal retries the activity; a second retry loop inside the client would hide failures and double waits.
+    retry: false,
+    // Node's own fetch, rather than the node-fetch that gaxios would import dynamically.
+    fetchImplementation: fetch,
+  });
   return createBusinessCalendar(api, owner.googleCalendarId);
 }
 

@@ -24,7 +24,7 @@ const { callModel } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
-const { runTool } = proxyActivities<Activities>({
+const { runTool, releaseBooking } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 8 },
 });
@@ -67,10 +67,8 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
       }
       for (const call of reply.toolCalls) {
         toolCalls.push(call);
-        // The booking key names this step for good: a retried tool call finds what it already booked.
-        const result = await runTool({ businessId: input.businessId, customerId: recorded.customerId, call, bookingKey: `${workflowId}:${call.id}` });
-        if (result.effect) appointments.push(result.effect);
-        messages.push({ role: 'tool', toolCallId: call.id, content: result.content });
+        const content = await runToolOrExplain(input.businessId, recorded.customerId, call, `${workflowId}:${call.id}`, appointments);
+        messages.push({ role: 'tool', toolCallId: call.id, content });
       }
     }
     if (replyText === undefined) {
@@ -106,6 +104,26 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
       modelCalls,
       error: describeFailure(err),
     };
+  }
+}
+
+/**
+ * Runs one tool call. The booking key names this step for good, so a retried
+ * call finds what it already booked. When the tool still fails after its
+ * retries (the calendar is down), the model is told, so it can tell the
+ * customer instead of the turn failing.
+ */
+async function runToolOrExplain(businessId: string, customerId: string, call: ToolCall, bookingKey: string, effects: ToolEffect[]): Promise<string> {
+  try {
+    const result = await runTool({ businessId, customerId, call, bookingKey });
+    if (result.effect) effects.push(result.effect);
+    return result.content;
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('Tool failed after retries', { tool: call.name, error: describeFailure(err) });
+    // A half-made booking (place reserved, calendar unreachable) is given back rather than left hanging.
+    if (call.name === 'book_appointment') await releaseBooking({ businessId, bookingKey });
+    return JSON.stringify({ ok: false, error: 'The booking system is temporarily unavailable, so this could not be done. Suggest trying again later.' });
   }
 }
 

@@ -46,6 +46,8 @@ export interface Stack {
 export interface StackOptions {
   /** Access token the worker sends to the Graph API (the sandbox accepts TEST_ACCESS_TOKEN). */
   workerAccessToken?: string;
+  /** Google token the worker presents to the Calendar stand-in (which accepts TEST_GOOGLE_TOKEN). */
+  workerGoogleToken?: string;
   maxIterations?: number;
 }
 
@@ -77,7 +79,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       db: database.db,
       model: createOpenAIModel({ apiKey: 'test-openai-key', baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini' }),
       whatsapp: createGraphClient({ baseUrl: sandbox.url, version: 'v23.0', accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN }),
-      calendarAccess: { rootUrl: sandbox.url, accessToken: TEST_GOOGLE_TOKEN },
+      calendarAccess: { rootUrl: sandbox.url, accessToken: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN },
       maxIterations: options.maxIterations ?? 4,
     },
   });
