@@ -130,8 +130,15 @@ describe('buildSystemPrompt', () => {
     expect(hours.match(/: closed$/gm)).toHaveLength(7);
   });
 
+  test('the booking guide names today in the business\'s zone, for "tomorrow" and weekdays', () => {
+    // 2026-03-04T23:30Z is already Thursday 5 March in Madrid.
+    const late = buildSystemPrompt(business({ timeZone: 'Europe/Madrid' }), new Date('2026-03-04T23:30:00Z'));
+    expect(late).toContain('Today is 2026-03-05 (Thursday)');
+    expect(buildSystemPrompt(business({ timeZone: 'America/New_York' }), new Date('2026-03-04T23:30:00Z'))).toContain('Today is 2026-03-04 (Wednesday)');
+  });
+
   test('sections appear in a fixed order', () => {
-    const order = ['You are the WhatsApp assistant', 'Personality and tone:', 'Answer in the customer', 'Current date and time', 'Services:', 'Opening hours:', 'At most', 'Policies:', 'Messages from the customer'];
+    const order = ['You are the WhatsApp assistant', 'Personality and tone:', 'Answer in the customer', 'Current date and time', 'Services:', 'Opening hours:', 'At most', 'Policies:', 'Appointments: use the tools', 'Messages from the customer'];
     const positions = order.map((marker) => prompt.indexOf(marker));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -168,7 +175,7 @@ describe('buildSystemPrompt', () => {
     test('omit their sections', () => {
       expect(bare).not.toContain('Personality and tone:');
       expect(bare).not.toContain('Policies:');
-      expect(sections(bare)).toHaveLength(7);
+      expect(sections(bare)).toHaveLength(8);
     });
 
     test('leave no empty sections or stray blank lines', () => {
