@@ -45,7 +45,7 @@ export function openingIntervals(date: string, policy: BookingPolicy): Interval[
   if (!day) return [];
   const exception = policy.exceptions.find((e) => e.date === date);
   const ranges = exception ? exception.ranges : (policy.openingHours[weekdayOf(date)] ?? []);
-  return ranges.flatMap(([from, to]) => {
+  const intervals = ranges.flatMap(([from, to]) => {
     const at = (time: string) => {
       const minutes = minutesOfDay(time);
       // "24:00" and ranges ending at midnight belong to the next day's first minute.
@@ -57,6 +57,18 @@ export function openingIntervals(date: string, policy: BookingPolicy): Interval[
     const end = at(to)?.getTime();
     return start !== undefined && end !== undefined && end > start ? [{ start, end }] : [];
   });
+  return mergeTouching(intervals);
+}
+
+/** Ranges that touch or overlap ("10:00–12:00" and "12:00–14:00") are one stretch of opening time. */
+function mergeTouching(intervals: Interval[]): Interval[] {
+  const merged: Interval[] = [];
+  for (const next of [...intervals].sort((a, b) => a.start - b.start)) {
+    const last = merged.at(-1);
+    if (last && next.start <= last.end) last.end = Math.max(last.end, next.end);
+    else merged.push({ ...next });
+  }
+  return merged;
 }
 
 /** Why an appointment of `durationMinutes` starting at `start` cannot be booked, ignoring other bookings. */
