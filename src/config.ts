@@ -57,6 +57,8 @@ const schema = z.object({
   GOOGLE_SERVICE_ACCOUNT_KEY_FILE: z.string().optional(),
   GOOGLE_OAUTH_CLIENT_ID: z.string().optional(),
   GOOGLE_OAUTH_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_OAUTH_AUTH_URL: z.url().optional(),
+  GOOGLE_OAUTH_TOKEN_URL: z.url().optional(),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -101,7 +103,12 @@ export function calendarAccess(config: Config): CalendarAccess {
     serviceAccountKeyFile: config.GOOGLE_SERVICE_ACCOUNT_KEY_FILE,
     oauthClient:
       config.GOOGLE_OAUTH_CLIENT_ID && config.GOOGLE_OAUTH_CLIENT_SECRET
-        ? { clientId: config.GOOGLE_OAUTH_CLIENT_ID, clientSecret: config.GOOGLE_OAUTH_CLIENT_SECRET }
+        ? {
+            clientId: config.GOOGLE_OAUTH_CLIENT_ID,
+            clientSecret: config.GOOGLE_OAUTH_CLIENT_SECRET,
+            authBaseUrl: config.GOOGLE_OAUTH_AUTH_URL,
+            tokenUrl: config.GOOGLE_OAUTH_TOKEN_URL,
+          }
         : undefined,
   };
 }

@@ -42,15 +42,37 @@ export interface CalendarAccess {
   /** Service account key file; the business shares its calendar with the service account. */
   serviceAccountKeyFile?: string;
   /** OAuth client for businesses that connected with `npm run calendar:connect`. */
-  oauthClient?: { clientId: string; clientSecret: string };
+  oauthClient?: OAuthClientSettings;
 }
+
+export interface OAuthClientSettings {
+  clientId: string;
+  clientSecret: string;
+  /** Google's by default; the local stand-in's in development. */
+  authBaseUrl?: string;
+  tokenUrl?: string;
+}
+
+/** An OAuth 2.0 client for Google, using Node's own fetch. */
+export function createOAuthClient(settings: OAuthClientSettings, redirectUri?: string) {
+  return new googleAuth.OAuth2({
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    redirectUri,
+    endpoints: {
+      ...(settings.authBaseUrl ? { oauth2AuthBaseUrl: settings.authBaseUrl } : {}),
+      ...(settings.tokenUrl ? { oauth2TokenUrl: settings.tokenUrl } : {}),
+    },
+    transporterOptions: { fetchImplementation: fetch },
+  });
+}
+
+export const CALENDAR_SCOPES = ['https://www.googleapis.com/auth/calendar'];
 
 export interface CalendarOwner {
   googleCalendarId: string | null;
   googleRefreshToken: string | null;
 }
-
-const SCOPES = ['https://www.googleapis.com/auth/calendar'];
 
 /** The calendar of one business, or undefined when it has none connected. */
 export function calendarFor(owner: CalendarOwner, access: CalendarAccess): BusinessCalendar | undefined {
@@ -70,11 +92,11 @@ export function calendarFor(owner: CalendarOwner, access: CalendarAccess): Busin
 
 function authFor(owner: CalendarOwner, access: CalendarAccess) {
   if (owner.googleRefreshToken && access.oauthClient) {
-    const client = new googleAuth.OAuth2(access.oauthClient.clientId, access.oauthClient.clientSecret);
+    const client = createOAuthClient(access.oauthClient);
     client.setCredentials({ refresh_token: owner.googleRefreshToken });
     return client;
   }
-  if (access.serviceAccountKeyFile) return new googleAuth.GoogleAuth({ keyFile: access.serviceAccountKeyFile, scopes: SCOPES });
+  if (access.serviceAccountKeyFile) return new googleAuth.GoogleAuth({ keyFile: access.serviceAccountKeyFile, scopes: CALENDAR_SCOPES });
   if (access.accessToken) {
     const client = new googleAuth.OAuth2();
     client.setCredentials({ access_token: access.accessToken });

@@ -32,8 +32,16 @@ const BASE = '/calendar/v3/calendars/:calendarId';
 export class GoogleCalendarStandIn {
   private readonly calendars = new Map<string, Map<string, CalendarEvent>>();
   private version = 1;
+  private readonly accessTokens: Set<string>;
 
-  constructor(private readonly accessToken: string) {}
+  constructor(accessToken: string) {
+    this.accessTokens = new Set([accessToken]);
+  }
+
+  /** Tokens issued by the OAuth stand-in are accepted too. */
+  acceptToken(token: string): void {
+    this.accessTokens.add(token);
+  }
 
   /** Every event, deleted ones included (status "cancelled"), as JSON for people and tests. */
   allEvents(): CalendarEvent[] {
@@ -51,7 +59,8 @@ export class GoogleCalendarStandIn {
   register(app: FastifyInstance): void {
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/calendar/v3/')) return;
-      if (request.headers.authorization !== `Bearer ${this.accessToken}`) {
+      const token = request.headers.authorization?.replace(/^Bearer /, '');
+      if (!token || !this.accessTokens.has(token)) {
         return reply.code(401).send(googleError(401, 'Request had invalid authentication credentials.', 'authError'));
       }
     });

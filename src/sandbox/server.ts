@@ -2,6 +2,7 @@
 // received can be read back as JSON under /sandbox.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { GoogleCalendarStandIn } from './google-calendar';
+import { GoogleOAuthStandIn } from './google-oauth';
 import { GraphApiStandIn } from './graph-api';
 import { OpenAIStandIn } from './openai-api';
 
@@ -29,6 +30,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   graph.register(app);
   openai.register(app);
   calendar.register(app);
+  new GoogleOAuthStandIn((token) => calendar.acceptToken(token)).register(app);
   const reset = () => {
     graph.reset();
     openai.reset();
@@ -39,6 +41,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     openaiRequests: '/sandbox/openai/requests',
     openaiScript: 'POST /sandbox/openai/script',
     calendarEvents: '/sandbox/calendar/events',
+    googleOAuth: ['/o/oauth2/v2/auth', 'POST /token'],
     reset: 'DELETE /sandbox',
   }));
   app.delete('/sandbox', async () => {
