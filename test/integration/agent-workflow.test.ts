@@ -94,6 +94,17 @@ test('history holds the last messages of this customer with this business only',
   expect(last.messages[0]?.content).toContain('Lumen Hair Studio');
 });
 
+test('a change to the business in the database shows in the very next turn, without a restart', async () => {
+  await stack.database.db.business.update({ where: { id: stack.businessId }, data: { personality: 'Speak like a pirate.', policies: 'No dogs in the studio.' } });
+  await stack.database.db.service.create({ data: { businessId: stack.businessId, name: 'Scalp massage', durationMinutes: 20, priceCents: 1800 } });
+  await run(inbound('Anything new?', { customer: { waId: '34611000110' } }));
+
+  const system = stack.sandbox.openai.requests.at(-1)!.messages[0]!.content as string;
+  expect(system).toContain('Personality and tone: Speak like a pirate.');
+  expect(system).toContain('No dogs in the studio.');
+  expect(system).toContain('- Scalp massage: 20 min, €18.00');
+});
+
 test('a message Temporal no longer remembers is still answered once: the database keeps the wamid', async () => {
   const input = inbound('Redelivered days later', { customer: { waId: '34611000106' } });
   await run(input);

@@ -42,7 +42,9 @@ test('replays a fixture, prints the workflow, its Web UI link and the reply; a s
   expect(first.code).toBe(0);
   expect(first.output).toMatch(/✓ workflow wa-message-wamid\.HBgMMzkzNDAxMjM0NTY3/);
   expect(first.output).toContain('/namespaces/default/workflows/wa-message-wamid.');
-  expect(first.output).toContain("You wrote: _Hello, I'd like to book a haircut tomorrow at 5pm please_");
+  // The offline model books a haircut for tomorrow at 17:00; whether that is
+  // possible depends on the day the test runs, so either answer will do.
+  expect(first.output).toMatch(/(✅ Booked|Sorry, I couldn't book) \*Haircut\* on \d{4}-\d{2}-\d{2} at 17:00/);
   expect(stack.sandbox.graph.sent).toHaveLength(1);
 
   const second = await replay('fixtures/appointment_request.json');
