@@ -1,8 +1,10 @@
 // Stand-in for an OpenAI-compatible chat completions endpoint. Tests script the
-// model's turns (text, tool calls or an HTTP error); without a script it answers
-// deterministically and says plainly that it is an offline model.
+// model's turns (text, tool calls or an HTTP error); without a script a small
+// rule-based model answers (offline-model.ts), which calls the real tools and
+// says plainly that it is an offline model.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { offlineTurn } from './offline-model';
 
 export type ScriptedTurn =
   | { content: string }
@@ -12,6 +14,8 @@ export type ScriptedTurn =
 interface ChatRequestMessage {
   role: string;
   content?: unknown;
+  tool_calls?: unknown;
+  tool_call_id?: unknown;
 }
 
 export interface RecordedChatRequest {
@@ -40,7 +44,7 @@ export class OpenAIStandIn {
       }
       this.requests.push({ model: body.model, messages: body.messages, tools: body.tools, receivedAt: new Date().toISOString() });
 
-      const turn = this.script.shift() ?? { content: offlineReply(body.messages) };
+      const turn = this.script.shift() ?? offlineTurn(body.messages, toolNames(body.tools));
       if ('error' in turn) {
         return reply.code(turn.error.status).send(openAIError(turn.error.message, turn.error.type ?? 'api_error', turn.error.code ?? null));
       }
@@ -62,13 +66,13 @@ export class OpenAIStandIn {
   }
 }
 
-function offlineReply(messages: ChatRequestMessage[]): string {
-  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-  const said = typeof lastUser?.content === 'string' ? lastUser.content : '';
-  return (
-    "Hi! 👋 I'm the *offline stand-in model* of this local setup (no OpenAI key is configured), so I can't really understand messages yet.\n\n" +
-    `You wrote: _${said.slice(0, 200)}_`
-  );
+/** The function names offered in an OpenAI `tools` array; anything malformed is skipped. */
+function toolNames(tools: unknown[] | undefined): string[] {
+  if (!Array.isArray(tools)) return [];
+  return tools.flatMap((tool) => {
+    const name = (tool as { function?: { name?: unknown } } | null)?.function?.name;
+    return typeof name === 'string' ? [name] : [];
+  });
 }
 
 function completion(model: string, turn: Exclude<ScriptedTurn, { error: unknown }>) {
