@@ -9,6 +9,7 @@ import { loadBookingBusiness, loadBusinessProfile } from '../db/businesses';
 import { loadHistory, markOutboundFailed, markOutboundSent, prepareOutbound, recordInbound, upsertCustomer } from '../db/messages';
 import { hashIdentifier } from '../observability/privacy';
 import { GraphApiError, type WhatsAppSender } from '../whatsapp/graph-client';
+import { markdownToWhatsApp } from '../whatsapp/format';
 import { splitMessage } from '../whatsapp/split-message';
 import type { InboundMessageInput } from '../workflows/types';
 import { releaseBooking } from '../booking/appointments';
@@ -89,13 +90,14 @@ export function createActivities({ db, model, whatsapp, calendarAccess, maxItera
       replyKey: string;
       workflowId: string;
       runId: string;
-    }): Promise<{ wamids: string[] }> {
+    }): Promise<{ wamids: string[]; sentText: string }> {
       const customer = await db.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { waId: true } });
       if (!customer.waId) {
         throw ApplicationFailure.nonRetryable('The customer has no WhatsApp ID to reply to', 'RecipientUnknown');
       }
       const wamids: string[] = [];
-      const chunks = splitMessage(input.text);
+      // Models write Markdown; WhatsApp has its own marks (*bold*, _italic_) and a 4096-character limit.
+      const chunks = splitMessage(markdownToWhatsApp(input.text));
       for (const [index, chunk] of chunks.entries()) {
         const outbound = await prepareOutbound(db, {
           businessId: input.businessId,
@@ -123,7 +125,7 @@ export function createActivities({ db, model, whatsapp, calendarAccess, maxItera
           throw err;
         }
       }
-      return { wamids };
+      return { wamids, sentText: chunks.join('\n\n') };
     },
   };
 }

@@ -92,7 +92,7 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
       workflowId,
       runId,
     });
-    return { outcome, replyText, sentMessageIds: sent.wamids, toolCalls: toolCalls.map(({ name }) => ({ name })), appointments, modelCalls, error };
+    return { outcome, replyText: sent.sentText, sentMessageIds: sent.wamids, toolCalls: toolCalls.map(({ name }) => ({ name })), appointments, modelCalls, error };
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     return {

@@ -24,6 +24,7 @@ export interface TurnResult {
   outcome: TurnOutcome;
   /** The workflow that handled this message first, when this one was a duplicate. */
   duplicateOf?: string;
+  /** The reply as sent, in WhatsApp formatting. */
   replyText?: string;
   sentMessageIds: string[];
   toolCalls: Array<Pick<ToolCall, 'name'>>;
