@@ -59,6 +59,7 @@ describe('development defaults', () => {
       PHONE_NUMBER_ID: '100000000000001',
       WHATSAPP_ACCESS_TOKEN: 'sandbox-access-token',
       OPENAI_API_KEY: 'sandbox-openai-key',
+      GOOGLE_CALENDAR_ACCESS_TOKEN: 'sandbox-google-token',
     });
   });
 
