@@ -55,7 +55,7 @@ const handlers: Handlers = {
   async check_availability(ctx, args) {
     const service = findService(ctx.business, args.service);
     if (!service) return { content: answer({ ok: false, error: `Unknown service "${args.service}". Services: ${ctx.business.services.map((s) => s.name).join(', ')}` }) };
-    const days = await availability(ctx, service, args.date, args.days ?? 1);
+    const days = await availability(ctx, service.durationMinutes, args.date, args.days ?? 1);
     return { content: answer({ ok: true, service: service.name, durationMinutes: service.durationMinutes, timeZone: ctx.business.policy.timeZone, days }) };
   },
   async book_appointment(ctx, args, bookingKey) {

@@ -71,29 +71,29 @@ async function blockedIntervals(ctx: BookingContext, from: number, to: number): 
   return events.filter((e) => !e.appointmentId).map((e) => ({ start: e.start.getTime(), end: e.end.getTime() }));
 }
 
-/** Free start times per local date, from `date` for `days` days. */
-export async function availability(ctx: BookingContext, service: BookableService, date: string, days: number): Promise<Array<{ date: string; times: string[] }>> {
+/** Free start times for an appointment of `durationMinutes`, per local date, from `date` for `days` days. */
+export async function availability(ctx: BookingContext, durationMinutes: number, date: string, days: number): Promise<Array<{ date: string; times: string[] }>> {
   const { policy } = ctx.business;
   const dates = Array.from({ length: days }, (_, i) => addDays(date, i));
-  const candidates = dates.map((d) => ({ date: d, starts: candidateStarts(d, service.durationMinutes, ctx.now, policy) }));
+  const candidates = dates.map((d) => ({ date: d, starts: candidateStarts(d, durationMinutes, ctx.now, policy) }));
   const all = candidates.flatMap((c) => c.starts.map((s) => s.getTime()));
   if (all.length === 0) return dates.map((d) => ({ date: d, times: [] }));
   const from = Math.min(...all);
-  const to = Math.max(...all) + (service.durationMinutes + policy.bufferMinutes) * MINUTE;
+  const to = Math.max(...all) + (durationMinutes + policy.bufferMinutes) * MINUTE;
   const [booked, blocked] = await Promise.all([bookedIntervals(ctx, from, to), blockedIntervals(ctx, from, to)]);
   return candidates.map(({ date: d, starts }) => ({
     date: d,
     times: starts
-      .filter((s) => !fitsCapacity(occupiedInterval(s, service.durationMinutes, policy.bufferMinutes), booked, blocked, policy.capacity))
+      .filter((s) => !fitsCapacity(occupiedInterval(s, durationMinutes, policy.bufferMinutes), booked, blocked, policy.capacity))
       .map((s) => formatLocalDateTime(toLocal(s, policy.timeZone)).slice(11)),
   }));
 }
 
 /** Free times closest to the one asked for, on that day or the days after. */
-async function alternativesNear(ctx: BookingContext, service: BookableService, requested: Date): Promise<string[]> {
+async function alternativesNear(ctx: BookingContext, durationMinutes: number, requested: Date): Promise<string[]> {
   const { timeZone } = ctx.business.policy;
   const firstDate = localDateOf(new Date(Math.max(requested.getTime(), ctx.now.getTime())), timeZone);
-  const days = await availability(ctx, service, firstDate, 7);
+  const days = await availability(ctx, durationMinutes, firstDate, 7);
   return days
     .flatMap((d) => d.times.map((t) => `${d.date}T${t}`))
     .map((local) => ({ local, distance: Math.abs(fromLocal(parseLocalDateTime(local)!, timeZone, 'compatible')!.getTime() - requested.getTime()) }))
@@ -165,11 +165,11 @@ export async function bookAppointment(
   const start = parseStart(ctx, args.start);
   if (!(start instanceof Date)) return { ok: false, ...start };
   const ruleRefusal = checkRequestedTime(start, service.durationMinutes, ctx.now, ctx.business.policy);
-  if (ruleRefusal) return { ok: false, ...ruleRefusal, alternatives: await alternativesNear(ctx, service, start) };
+  if (ruleRefusal) return { ok: false, ...ruleRefusal, alternatives: await alternativesNear(ctx, service.durationMinutes, start) };
 
   const eventId = eventIdFor(args.bookingKey);
   const reserved = await reserve(ctx, { service, start, customerName: args.customerName, bookingKey: args.bookingKey, eventId });
-  if ('reason' in reserved) return { ok: false, ...reserved, alternatives: await alternativesNear(ctx, service, start) };
+  if ('reason' in reserved) return { ok: false, ...reserved, alternatives: await alternativesNear(ctx, service.durationMinutes, start) };
 
   if (ctx.calendar) {
     const { appointment } = reserved;
@@ -204,7 +204,6 @@ export async function moveAppointment(ctx: BookingContext, args: { appointmentId
   const current = await ownAppointment(ctx, args.appointmentId);
   if (!current) return { ok: false, reason: 'not-found', message: 'No upcoming appointment of yours has that ID.' };
   const durationMinutes = Math.round((current.endsAt.getTime() - current.startsAt.getTime()) / MINUTE);
-  const service = { id: current.serviceId ?? '', name: current.serviceName, durationMinutes, priceCents: 0, currency: 'EUR' };
   const start = parseStart(ctx, args.newStart);
   if (!(start instanceof Date)) return { ok: false, ...start };
   const { policy } = ctx.business;
@@ -215,7 +214,7 @@ export async function moveAppointment(ctx: BookingContext, args: { appointmentId
     return { ok: true, appointment: view(ctx, current), alreadyBooked: true };
   }
   const ruleRefusal = checkRequestedTime(start, durationMinutes, ctx.now, ctx.business.policy);
-  if (ruleRefusal) return { ok: false, ...ruleRefusal, alternatives: await alternativesNear(ctx, service, start) };
+  if (ruleRefusal) return { ok: false, ...ruleRefusal, alternatives: await alternativesNear(ctx, durationMinutes, start) };
 
   const occupied = occupiedInterval(start, durationMinutes, policy.bufferMinutes);
   const blocked = await blockedIntervals(ctx, occupied.start, occupied.end);
@@ -226,7 +225,7 @@ export async function moveAppointment(ctx: BookingContext, args: { appointmentId
     if (refusal) return refusal;
     return tx.appointment.update({ where: { id: current.id }, data: { startsAt: start, endsAt: end } });
   });
-  if ('reason' in moved) return { ok: false, ...moved, alternatives: await alternativesNear(ctx, service, start) };
+  if ('reason' in moved) return { ok: false, ...moved, alternatives: await alternativesNear(ctx, durationMinutes, start) };
   if (ctx.calendar && current.calendarEventId) await ctx.calendar.moveEvent(current.calendarEventId, start, end, policy.timeZone);
   return { ok: true, appointment: view(ctx, moved), alreadyBooked: false };
 }

@@ -125,7 +125,7 @@ test('time the owner blocked in the calendar is neither offered nor bookable', a
   const ctx = await context(await customer());
   const haircut = ctx.business.services.find((s) => s.name === 'Haircut')!;
 
-  const [day] = await availability(ctx, haircut, date, 1);
+  const [day] = await availability(ctx, haircut.durationMinutes, date, 1);
   // 30 min + 10 min buffer: 11:30 would run into the block, 13:00 is free again.
   expect(day?.times).toEqual(expect.arrayContaining(['11:00', '13:00']));
   expect(day?.times).not.toEqual(expect.arrayContaining(['11:30']));
