@@ -91,10 +91,9 @@ export function createActivities({ db, model, whatsapp, calendarAccess, maxItera
       workflowId: string;
       runId: string;
     }): Promise<{ wamids: string[]; sentText: string }> {
-      const customer = await db.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { waId: true } });
-      if (!customer.waId) {
-        throw ApplicationFailure.nonRetryable('The customer has no WhatsApp ID to reply to', 'RecipientUnknown');
-      }
+      const customer = await db.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { waId: true, bsuid: true } });
+      const recipient = customer.waId ? { waId: customer.waId } : customer.bsuid ? { bsuid: customer.bsuid } : undefined;
+      if (!recipient) throw ApplicationFailure.nonRetryable('The customer has neither a WhatsApp ID nor a BSUID to reply to', 'RecipientUnknown');
       const wamids: string[] = [];
       // Models write Markdown; WhatsApp has its own marks (*bold*, _italic_) and a 4096-character limit.
       const chunks = splitMessage(markdownToWhatsApp(input.text));
@@ -113,13 +112,13 @@ export function createActivities({ db, model, whatsapp, calendarAccess, maxItera
           continue;
         }
         try {
-          const { wamid } = await whatsapp.sendText(input.phoneNumberId, customer.waId, chunk);
+          const { wamid } = await whatsapp.sendText(input.phoneNumberId, recipient, chunk);
           await markOutboundSent(db, outbound.id, wamid, new Date());
           wamids.push(wamid);
         } catch (err) {
           if (err instanceof GraphApiError && !err.retryable) {
             await markOutboundFailed(db, outbound.id, err.code, err.message);
-            log.warn('WhatsApp refused the reply', { code: err.code, to: hashIdentifier(customer.waId) });
+            log.warn('WhatsApp refused the reply', { code: err.code, to: hashIdentifier(customer.waId ?? customer.bsuid) });
             throw ApplicationFailure.nonRetryable(err.message, 'WhatsAppSendRefused');
           }
           throw err;

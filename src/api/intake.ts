@@ -7,7 +7,8 @@ import type { Database } from '../db/client';
 import { recordStatus } from '../db/messages';
 import type { MessageStatus } from '../generated/prisma/enums';
 import { hashIdentifier } from '../observability/privacy';
-import { messageText, type ParsedWebhook, type RoutedMessage, type RoutedStatus } from '../whatsapp/webhook-payload';
+import { messageContent } from '../whatsapp/message-content';
+import type { ParsedWebhook, RoutedMessage, RoutedStatus } from '../whatsapp/webhook-payload';
 import type { handleInboundMessage } from '../workflows';
 import { messageWorkflowId } from '../workflows/ids';
 import { BUSINESS_ID } from '../workflows/search-attributes';
@@ -52,12 +53,14 @@ async function startMessageWorkflow(deps: IntakeDependencies, routed: RoutedMess
   }
 
   const workflowId = messageWorkflowId(message.id);
+  const content = messageContent(message);
   const input: InboundMessageInput = {
     businessId: business.id,
     phoneNumberId,
     wamid: message.id,
-    type: message.type,
-    text: messageText(message),
+    type: content.type,
+    text: content.text,
+    handling: content.handling,
     timestamp: message.timestamp,
     customer: { waId, bsuid, profileName: contact?.profile?.name },
   };

@@ -78,7 +78,8 @@ export async function recordInbound(db: Database, record: InboundRecord): Promis
 
 export async function loadHistory(db: Database, businessId: string, customerId: string, limit: number): Promise<ChatMessage[]> {
   const rows = await db.message.findMany({
-    where: { businessId, customerId, NOT: { status: 'FAILED' } },
+    // Reactions carry no words to answer; failed sends never reached the customer.
+    where: { businessId, customerId, NOT: [{ status: 'FAILED' }, { type: 'reaction' }] },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit,
     select: { role: true, text: true },

@@ -33,10 +33,11 @@ export class GraphApiStandIn {
       if (problem) return reply.code(400).send(graphError(100, problem, 'OAuthException'));
 
       const wamid = `wamid.${randomBytes(24).toString('base64url')}`;
-      const to = String(body.to);
+      const to = String(body.to ?? body.recipient);
       const text = body.type === 'text' ? String((body.text as { body: string }).body) : undefined;
       this.sent.push({ wamid, phoneNumberId, to, type: String(body.type ?? 'text'), text, body, receivedAt: new Date().toISOString() });
-      return reply.send({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: wamid }] });
+      const contact = body.to ? { input: to, wa_id: to } : { input: to, user_id: to };
+      return reply.send({ messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: wamid }] });
     });
 
     app.get<{ Querystring: { to?: string } }>('/sandbox/whatsapp/messages', async (request) => {
@@ -50,9 +51,14 @@ export class GraphApiStandIn {
   }
 }
 
+/** Business-scoped user IDs: a two-letter country code, a dot, then letters and digits (ENT for parent IDs). */
+const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
+
 function validateMessage(body: Record<string, unknown>): string | undefined {
   if (body.messaging_product !== 'whatsapp') return '(#100) The parameter messaging_product is required.';
-  if (typeof body.to !== 'string' || !/^\+?\d{5,20}$/.test(body.to)) return '(#100) Invalid parameter: to';
+  const byPhone = typeof body.to === 'string' && /^\+?\d{5,20}$/.test(body.to);
+  const byBsuid = body.to === undefined && typeof body.recipient === 'string' && BSUID.test(body.recipient);
+  if (!byPhone && !byBsuid) return '(#100) Invalid parameter: a phone number in "to" or a business-scoped user ID in "recipient" is required';
   const type = body.type ?? 'text';
   if (type !== 'text') return `(#100) Param type must be one of {TEXT, ...}; this stand-in accepts text messages (got ${String(type)})`;
   const text = body.text as { body?: unknown } | undefined;

@@ -13,8 +13,11 @@ export interface SentMessage {
   wamid: string;
 }
 
+/** A phone number (wa_id) when Meta shared one, else the business-scoped user ID (BSUID). */
+export type Recipient = { waId: string } | { bsuid: string };
+
 export interface WhatsAppSender {
-  sendText(phoneNumberId: string, to: string, body: string): Promise<SentMessage>;
+  sendText(phoneNumberId: string, recipient: Recipient, body: string): Promise<SentMessage>;
 }
 
 // Meta's codes for transient conditions (throttling, temporary unavailability):
@@ -41,11 +44,13 @@ interface GraphErrorBody {
 export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
   const base = options.baseUrl.replace(/\/+$/, '');
   return {
-    async sendText(phoneNumberId, to, body) {
+    async sendText(phoneNumberId, recipient, body) {
+      // Users who hide their number behind a username are addressed by BSUID in `recipient` instead of `to`.
+      const address = 'waId' in recipient ? { to: recipient.waId } : { recipient: recipient.bsuid };
       const response = await fetch(`${base}/${options.version}/${encodeURIComponent(phoneNumberId)}/messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${options.accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body, preview_url: false } }),
+        body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', ...address, type: 'text', text: { body, preview_url: false } }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
       });
       const payload = (await response.json().catch(() => undefined)) as (GraphErrorBody & { messages?: Array<{ id?: string }> }) | undefined;

@@ -11,7 +11,8 @@ const contactSchema = z.object({
 
 const textSchema = z.object({ body: z.string() });
 
-export const inboundMessageSchema = z.object({
+// Loose: the fields of each message type (interactive, location, image, …) are read by message-content.ts.
+export const inboundMessageSchema = z.looseObject({
   id: z.string().min(1),
   from: z.string().optional(),
   from_user_id: z.string().optional(),
@@ -140,10 +141,4 @@ function findContact(contacts: WebhookContact[], message: InboundMessage): Webho
   if (contacts.length !== 1 || !only) return undefined;
   const contradicts = (message.from && only.wa_id && only.wa_id !== message.from) || (message.from_user_id && only.user_id && only.user_id !== message.from_user_id);
   return contradicts ? undefined : only;
-}
-
-/** The text the assistant should read for a message; non-text types get a description until they are supported. */
-export function messageText(message: InboundMessage): string {
-  if (message.type === 'text' && message.text) return message.text.body;
-  return `[The customer sent a ${message.type} message, which this assistant cannot read yet.]`;
 }

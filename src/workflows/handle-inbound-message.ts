@@ -38,12 +38,22 @@ const { sendReply } = proxyActivities<Activities>({
 export const FALLBACK_REPLY =
   "Sorry, I couldn't finish that just now. Could you say it again in a moment? If it's urgent, a person from our team will get back to you.";
 
+export const UNREADABLE_REPLY = "Sorry, I can't read that kind of message. Could you write it to me as text?";
+
 export async function handleInboundMessage(input: InboundMessageInput): Promise<TurnResult> {
   const { workflowId, runId } = workflowInfo();
   const recorded = await recordInboundMessage({ ...input, workflowId, runId });
   if (recorded.duplicateOf) {
     log.info('Message already handled', { duplicateOf: recorded.duplicateOf });
     return { outcome: 'duplicate', duplicateOf: recorded.duplicateOf, sentMessageIds: [], toolCalls: [], appointments: [], modelCalls: 0 };
+  }
+
+  if (input.handling === 'record-only') {
+    return { outcome: 'recorded', sentMessageIds: [], toolCalls: [], appointments: [], modelCalls: 0 };
+  }
+  if (input.handling === 'unreadable') {
+    const sent = await sendReply({ businessId: input.businessId, customerId: recorded.customerId, phoneNumberId: input.phoneNumberId, text: UNREADABLE_REPLY, replyKey: workflowId, workflowId, runId });
+    return { outcome: 'replied', replyText: sent.sentText, sentMessageIds: sent.wamids, toolCalls: [], appointments: [], modelCalls: 0 };
   }
 
   const { business, history, maxIterations } = await loadConversation({ businessId: input.businessId, customerId: recorded.customerId });

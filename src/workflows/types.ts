@@ -1,5 +1,6 @@
 import type { ToolEffect } from '../activities/booking-tools';
 import type { ToolCall } from '../agent/types';
+import type { ContentHandling } from '../whatsapp/message-content';
 
 /** What the webhook hands to the workflow for one inbound WhatsApp message. */
 export interface InboundMessageInput {
@@ -8,6 +9,8 @@ export interface InboundMessageInput {
   wamid: string;
   type: string;
   text: string;
+  /** answer: a turn with the model; record-only: stored, no reply (reactions); unreadable: a fixed polite reply. */
+  handling: ContentHandling;
   /** Seconds since the epoch, as Meta sends it. */
   timestamp: string;
   customer: { waId?: string; bsuid?: string; profileName?: string };
@@ -15,6 +18,7 @@ export interface InboundMessageInput {
 
 export type TurnOutcome =
   | 'replied'
+  | 'recorded'
   | 'duplicate'
   | 'iteration-limit'
   | 'model-failed'

@@ -30,6 +30,7 @@ function inbound(text: string, overrides: Partial<InboundMessageInput> = {}): In
     wamid: newWamid(),
     type: 'text',
     text,
+    handling: 'answer',
     timestamp: String(Math.floor(Date.now() / 1000)),
     customer: { waId: '34611000001', profileName: 'Lucía' },
     ...overrides,

@@ -66,7 +66,7 @@ test('a booking turn: the model checks availability, books, and the calendar hol
   const result: TurnResult = await stack.temporal.workflow.execute('handleInboundMessage', {
     taskQueue: stack.taskQueue,
     workflowId: messageWorkflowId(wamid),
-    args: [{ businessId: stack.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', text: 'Haircut Tuesday 10:30?', timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId: '34655000001' } }],
+    args: [{ businessId: stack.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', handling: 'answer', text: 'Haircut Tuesday 10:30?', timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId: '34655000001' } }],
   });
 
   expect(result.outcome).toBe('replied');
@@ -228,7 +228,7 @@ describe('when Google refuses the calendar credentials', () => {
     const result: TurnResult = await refused.temporal.workflow.execute('handleInboundMessage', {
       taskQueue: refused.taskQueue,
       workflowId: messageWorkflowId(wamid),
-      args: [{ businessId: refused.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', text: 'Book me', timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId: '34655000009' } }],
+      args: [{ businessId: refused.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', handling: 'answer', text: 'Book me', timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId: '34655000009' } }],
     });
 
     expect(result).toMatchObject({ outcome: 'replied', appointments: [], replyText: 'Sorry, I cannot book right now.' });

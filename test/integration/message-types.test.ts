@@ -1,0 +1,79 @@
+// Every message type, from a recorded-style fixture POSTed over HTTP to the
+// running app, through the real workflow: what the model read, what was sent,
+// what was stored.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IntakeReport } from '../../src/api/intake';
+import { UNREADABLE_REPLY } from '../../src/workflows/handle-inbound-message';
+import type { TurnResult } from '../../src/workflows/types';
+import { newWamid, postSigned } from '../support/payloads';
+import { startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+beforeEach(() => stack.sandbox.reset());
+
+/** Posts a fixture under a fresh wamid (the Temporal server is shared between test files) and waits for its turn. */
+async function deliver(fixture: string): Promise<{ result: TurnResult; wamid: string }> {
+  const payload = JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures', fixture), 'utf8'));
+  const wamid = newWamid();
+  payload.entry[0].changes[0].value.messages[0].id = wamid;
+  const response = await postSigned(stack.webhookUrl, payload, TEST_APP_SECRET);
+  expect(response.status).toBe(200);
+  const [started] = ((await response.json()) as IntakeReport).messages;
+  expect(started?.status).toBe('started');
+  return { result: await stack.temporal.workflow.getHandle(started!.workflowId!).result(), wamid };
+}
+
+function lastUserMessage(): unknown {
+  return stack.sandbox.openai.requests.at(-1)?.messages.filter((m) => m.role === 'user').at(-1)?.content;
+}
+
+test.each([
+  ['button_tap.json', '[Tapped the option "Mon 10:30" (id slot:2026-11-30T10:30)]'],
+  ['list_choice.json', '[Tapped the option "Colour" (id service:colour)]'],
+  ['location.json', '[Shared a location: "Puerta del Sol", "Plaza de la Puerta del Sol, 28013 Madrid" (40.416775, -3.70379)]'],
+  ['voice_note.json', '[Sent a voice note; the assistant cannot open media]'],
+])('%s reaches the model as %s and is answered', async (fixture, seen) => {
+  stack.sandbox.openai.enqueue({ content: 'Got it!' });
+  const { result } = await deliver(fixture);
+  expect(result).toMatchObject({ outcome: 'replied', replyText: 'Got it!' });
+  expect(lastUserMessage()).toBe(seen);
+  expect(stack.sandbox.graph.sent.map((m) => [m.to, m.text])).toEqual([['34600111222', 'Got it!']]);
+});
+
+test('a reaction is recorded and not answered, and stays out of the model\'s context', async () => {
+  const { result, wamid } = await deliver('reaction.json');
+  expect(result).toMatchObject({ outcome: 'recorded', sentMessageIds: [], modelCalls: 0 });
+  expect(stack.sandbox.graph.sent).toHaveLength(0);
+  expect(await stack.database.db.message.findUniqueOrThrow({ where: { wamid } })).toMatchObject({ type: 'reaction', text: '[Reacted 👍 to a message]' });
+
+  stack.sandbox.openai.enqueue({ content: 'Hello again' });
+  await deliver('location.json');
+  expect(JSON.stringify(stack.sandbox.openai.requests.at(-1)?.messages)).not.toContain('Reacted');
+});
+
+test('an unsupported message gets a short polite answer without a model call', async () => {
+  const { result } = await deliver('unsupported.json');
+  expect(result).toMatchObject({ outcome: 'replied', replyText: UNREADABLE_REPLY, modelCalls: 0 });
+  expect(stack.sandbox.openai.requests).toHaveLength(0);
+  expect(stack.sandbox.graph.sent.map((m) => m.text)).toEqual([UNREADABLE_REPLY]);
+});
+
+test('a contact known only by BSUID is answered by BSUID', async () => {
+  stack.sandbox.openai.enqueue({ content: 'Sì, we do beard trims.' });
+  const { result } = await deliver('bsuid_only_contact.json');
+  expect(result.outcome).toBe('replied');
+  const [sent] = stack.sandbox.graph.sent;
+  expect(sent?.body).toMatchObject({ recipient: 'IT.8ZyXwVuTsRqPoNmL' });
+  expect(sent?.body).not.toHaveProperty('to');
+  expect(await stack.database.db.customer.findFirstOrThrow({ where: { bsuid: 'IT.8ZyXwVuTsRqPoNmL' } })).toMatchObject({ waId: null, profileName: 'Luca' });
+});
