@@ -77,6 +77,10 @@ export function createActivities({ db, model, whatsapp, calendarAccess, maxItera
       }
     },
 
+    async markReadWithTyping(input: { phoneNumberId: string; wamid: string }): Promise<void> {
+      await whatsapp.markReadWithTyping(input.phoneNumberId, input.wamid);
+    },
+
     async releaseBooking(input: { businessId: string; bookingKey: string }): Promise<boolean> {
       const business = await loadBookingBusiness(db, input.businessId);
       return releaseBooking(db, calendarFor(business, calendarAccess), input.businessId, input.bookingKey);

@@ -14,8 +14,16 @@ export interface SentWhatsAppMessage {
   receivedAt: string;
 }
 
+export interface ReadReceipt {
+  phoneNumberId: string;
+  messageId: string;
+  typing: boolean;
+  receivedAt: string;
+}
+
 export class GraphApiStandIn {
   readonly sent: SentWhatsAppMessage[] = [];
+  readonly readReceipts: ReadReceipt[] = [];
 
   constructor(private readonly accessToken: string) {}
 
@@ -29,6 +37,13 @@ export class GraphApiStandIn {
         return reply.code(401).send(graphError(190, 'Invalid OAuth access token - Cannot parse access token', 'OAuthException'));
       }
       const body = (request.body ?? {}) as Record<string, unknown>;
+      if (body.status !== undefined) {
+        const problem = validateReadReceipt(body);
+        if (problem) return reply.code(400).send(graphError(100, problem, 'OAuthException'));
+        const typing = (body.typing_indicator as { type?: unknown } | undefined)?.type === 'text';
+        this.readReceipts.push({ phoneNumberId, messageId: String(body.message_id), typing, receivedAt: new Date().toISOString() });
+        return reply.send({ success: true });
+      }
       const problem = validateMessage(body);
       if (problem) return reply.code(400).send(graphError(100, problem, 'OAuthException'));
 
@@ -40,6 +55,8 @@ export class GraphApiStandIn {
       return reply.send({ messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: wamid }] });
     });
 
+    app.get('/sandbox/whatsapp/read-receipts', async () => ({ readReceipts: this.readReceipts }));
+
     app.get<{ Querystring: { to?: string } }>('/sandbox/whatsapp/messages', async (request) => {
       const { to } = request.query;
       return { messages: to ? this.sent.filter((m) => m.to === to) : this.sent };
@@ -48,6 +65,7 @@ export class GraphApiStandIn {
 
   reset(): void {
     this.sent.length = 0;
+    this.readReceipts.length = 0;
   }
 }
 
@@ -64,6 +82,15 @@ function validateMessage(body: Record<string, unknown>): string | undefined {
   const text = body.text as { body?: unknown } | undefined;
   if (!text || typeof text.body !== 'string' || text.body.length === 0) return "(#100) The parameter text['body'] is required.";
   if (text.body.length > 4096) return "(#100) Param text['body'] must be at most 4096 characters long.";
+  return undefined;
+}
+
+function validateReadReceipt(body: Record<string, unknown>): string | undefined {
+  if (body.messaging_product !== 'whatsapp') return '(#100) The parameter messaging_product is required.';
+  if (body.status !== 'read') return '(#100) Param status must be "read"';
+  if (typeof body.message_id !== 'string' || !body.message_id.startsWith('wamid.')) return '(#100) Invalid parameter: message_id';
+  const typing = body.typing_indicator as { type?: unknown } | undefined;
+  if (typing !== undefined && typing.type !== 'text') return '(#100) Param typing_indicator[type] must be "text"';
   return undefined;
 }
 

@@ -18,6 +18,8 @@ export type Recipient = { waId: string } | { bsuid: string };
 
 export interface WhatsAppSender {
   sendText(phoneNumberId: string, recipient: Recipient, body: string): Promise<SentMessage>;
+  /** Marks the customer's message as read (blue ticks) and shows "typing…" until the reply or 25 seconds. */
+  markReadWithTyping(phoneNumberId: string, wamid: string): Promise<void>;
 }
 
 // Meta's codes for transient conditions (throttling, temporary unavailability):
@@ -43,20 +45,29 @@ interface GraphErrorBody {
 
 export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
   const base = options.baseUrl.replace(/\/+$/, '');
+  const post = async (phoneNumberId: string, payload: Record<string, unknown>) => {
+    const response = await fetch(`${base}/${options.version}/${encodeURIComponent(phoneNumberId)}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${options.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messaging_product: 'whatsapp', ...payload }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+    });
+    const answer = (await response.json().catch(() => undefined)) as (GraphErrorBody & { messages?: Array<{ id?: string }>; success?: boolean }) | undefined;
+    if (!response.ok) throw toGraphApiError(response.status, answer);
+    return { status: response.status, answer };
+  };
+
   return {
+    async markReadWithTyping(phoneNumberId, wamid) {
+      await post(phoneNumberId, { status: 'read', message_id: wamid, typing_indicator: { type: 'text' } });
+    },
+
     async sendText(phoneNumberId, recipient, body) {
       // Users who hide their number behind a username are addressed by BSUID in `recipient` instead of `to`.
       const address = 'waId' in recipient ? { to: recipient.waId } : { recipient: recipient.bsuid };
-      const response = await fetch(`${base}/${options.version}/${encodeURIComponent(phoneNumberId)}/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${options.accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', ...address, type: 'text', text: { body, preview_url: false } }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
-      });
-      const payload = (await response.json().catch(() => undefined)) as (GraphErrorBody & { messages?: Array<{ id?: string }> }) | undefined;
-      if (!response.ok) throw toGraphApiError(response.status, payload);
-      const wamid = payload?.messages?.[0]?.id;
-      if (!wamid) throw new GraphApiError('Graph API answered without a message id', response.status, undefined, true);
+      const { status, answer } = await post(phoneNumberId, { recipient_type: 'individual', ...address, type: 'text', text: { body, preview_url: false } });
+      const wamid = answer?.messages?.[0]?.id;
+      if (!wamid) throw new GraphApiError('Graph API answered without a message id', status, undefined, true);
       return { wamid };
     },
   };

@@ -35,6 +35,12 @@ const { sendReply } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
+// Blue ticks and "typing…" are a courtesy: a couple of quick tries, never a reason to delay the reply.
+const { markReadWithTyping } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumAttempts: 2 },
+});
+
 export const FALLBACK_REPLY =
   "Sorry, I couldn't finish that just now. Could you say it again in a moment? If it's urgent, a person from our team will get back to you.";
 
@@ -51,6 +57,7 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
   if (input.handling === 'record-only') {
     return { outcome: 'recorded', sentMessageIds: [], toolCalls: [], appointments: [], modelCalls: 0 };
   }
+  await acknowledge(input.phoneNumberId, input.wamid);
   if (input.handling === 'unreadable') {
     const sent = await sendReply({ businessId: input.businessId, customerId: recorded.customerId, phoneNumberId: input.phoneNumberId, text: UNREADABLE_REPLY, replyKey: workflowId, workflowId, runId });
     return { outcome: 'replied', replyText: sent.sentText, sentMessageIds: sent.wamids, toolCalls: [], appointments: [], modelCalls: 0 };
@@ -114,6 +121,16 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
       modelCalls,
       error: describeFailure(err),
     };
+  }
+}
+
+/** Marks the message read with the typing indicator; a failure here never blocks the reply. */
+async function acknowledge(phoneNumberId: string, wamid: string): Promise<void> {
+  try {
+    await markReadWithTyping({ phoneNumberId, wamid });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('Could not mark the message as read', { error: describeFailure(err) });
   }
 }
 

@@ -77,3 +77,30 @@ test('a contact known only by BSUID is answered by BSUID', async () => {
   expect(sent?.body).not.toHaveProperty('to');
   expect(await stack.database.db.customer.findFirstOrThrow({ where: { bsuid: 'IT.8ZyXwVuTsRqPoNmL' } })).toMatchObject({ waId: null, profileName: 'Luca' });
 });
+
+describe('read receipts', () => {
+  test('the customer\'s message is marked read with the typing indicator, once, before the reply', async () => {
+    stack.sandbox.openai.enqueue({ content: 'Hi!' });
+    const { wamid } = await deliver('location.json');
+    expect(stack.sandbox.graph.readReceipts.map((r) => [r.messageId, r.typing])).toEqual([[wamid, true]]);
+    expect(Date.parse(stack.sandbox.graph.readReceipts[0]!.receivedAt)).toBeLessThanOrEqual(Date.parse(stack.sandbox.graph.sent[0]!.receivedAt));
+  });
+
+  test('a reaction is not marked read (nothing is answered)', async () => {
+    await deliver('reaction.json');
+    expect(stack.sandbox.graph.readReceipts).toHaveLength(0);
+  });
+
+  test('a read receipt WhatsApp refuses never blocks the reply', async () => {
+    stack.sandbox.openai.enqueue({ content: 'Still answered.' });
+    const payload = JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures/location.json'), 'utf8'));
+    // An ID the Graph API rejects for read receipts (not a wamid).
+    const id = `legacy-${Date.now()}`;
+    payload.entry[0].changes[0].value.messages[0].id = id;
+    const response = await postSigned(stack.webhookUrl, payload, TEST_APP_SECRET);
+    const [started] = ((await response.json()) as IntakeReport).messages;
+    const result: TurnResult = await stack.temporal.workflow.getHandle(started!.workflowId!).result();
+    expect(result).toMatchObject({ outcome: 'replied', replyText: 'Still answered.' });
+    expect(stack.sandbox.graph.readReceipts).toHaveLength(0);
+  });
+});
