@@ -1,7 +1,12 @@
 // Activities are built by a factory that receives their clients, so tests and
 // the dev runner choose real services or local stand-ins without module mocks.
 import { ApplicationFailure } from '@temporalio/common';
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { conversation } from '../workflows/conversation';
+import { conversationWorkflowId } from '../workflows/conversation-id';
+import { BUSINESS_ID } from '../workflows/search-attributes';
+import { messageArrived, type ArrivedMessage } from '../workflows/signals';
 import type { ChatMessage, ModelReply, ToolCall, ToolDefinition, BusinessProfile } from '../agent/types';
 import type { Database } from '../db/client';
 import { calendarFor, httpStatusOf, type CalendarAccess } from '../calendar/google-calendar';
@@ -31,14 +36,40 @@ function classifyCalendarError(err: unknown): unknown {
 
 export interface ActivityDependencies {
   db: Database;
+  /** For handing messages to conversation workflows (signal-with-start). */
+  temporal: Client;
   model: ChatModel;
   whatsapp: WhatsAppSender;
   calendarAccess: CalendarAccess;
   maxIterations: number;
 }
 
-export function createActivities({ db, model, whatsapp, calendarAccess, maxIterations }: ActivityDependencies) {
+export function createActivities({ db, temporal, model, whatsapp, calendarAccess, maxIterations }: ActivityDependencies) {
   return {
+    /** Hands a recorded message to its customer's conversation, starting the conversation if none runs. */
+    async enqueueInConversation(input: { businessId: string; customerId: string; phoneNumberId: string; message: ArrivedMessage }): Promise<void> {
+      const business = await db.business.findUniqueOrThrow({
+        where: { id: input.businessId },
+        select: { replyQuietWindowMs: true, replyMaxWaitMs: true },
+      });
+      await temporal.workflow.signalWithStart<typeof conversation, [ArrivedMessage]>('conversation', {
+        workflowId: conversationWorkflowId(input.customerId),
+        taskQueue: Context.current().info.taskQueue,
+        args: [
+          {
+            businessId: input.businessId,
+            customerId: input.customerId,
+            phoneNumberId: input.phoneNumberId,
+            quietWindowMs: business.replyQuietWindowMs,
+            maxWaitMs: Math.max(business.replyMaxWaitMs, business.replyQuietWindowMs),
+          },
+        ],
+        signal: messageArrived,
+        signalArgs: [input.message],
+        typedSearchAttributes: [{ key: BUSINESS_ID, value: input.businessId }],
+      });
+    },
+
     async recordInboundMessage(input: InboundMessageInput & { workflowId: string; runId: string }): Promise<{ customerId: string; duplicateOf?: string }> {
       const customerId = await upsertCustomer(db, input.businessId, input.customer);
       const { duplicateOf } = await recordInbound(db, {

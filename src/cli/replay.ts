@@ -40,13 +40,14 @@ function retarget(payload: unknown, phoneNumberId: string): unknown {
   return payload;
 }
 
-async function replayFile(file: string, serverUrl: string, appSecret: string, phoneNumberId: string, temporal: Client, uiBase: string): Promise<FixtureOutcome> {
+/** Signs and posts one fixture; undefined when it was not accepted (the reason is printed). */
+async function postFixture(file: string, serverUrl: string, appSecret: string, phoneNumberId: string): Promise<IntakeReport | undefined> {
   let payload: unknown;
   try {
     payload = retarget(JSON.parse(fs.readFileSync(file, 'utf8')), phoneNumberId);
   } catch (err) {
     console.error(`✗ ${file}: cannot read fixture: ${(err as Error).message}`);
-    return { file, ok: false };
+    return undefined;
   }
   const body = JSON.stringify(payload);
   let response: Response;
@@ -58,14 +59,20 @@ async function replayFile(file: string, serverUrl: string, appSecret: string, ph
     });
   } catch (err) {
     console.error(`✗ ${file}: could not reach ${serverUrl}: ${(err as Error).message}. Is \`npm run dev\` running?`);
-    return { file, ok: false };
+    return undefined;
   }
   if (!response.ok) {
     console.error(`✗ ${file}: webhook answered ${response.status}: ${await response.text()}`);
-    return { file, ok: false };
+    return undefined;
   }
   const report = (await response.json()) as IntakeReport;
   console.log(`→ ${file}: ${report.messages.length} message(s), ${report.statuses.length} status update(s) accepted`);
+  return report;
+}
+
+/** Waits for the workflows a fixture started and prints what each did. */
+async function reportOutcome(file: string, report: IntakeReport, temporal: Client, uiBase: string): Promise<FixtureOutcome> {
+  console.log(`\n${file}`);
   let ok = true;
   for (const message of report.messages) {
     const link = message.workflowId ? `${uiBase}/namespaces/${temporal.options.namespace}/workflows/${encodeURIComponent(message.workflowId)}` : undefined;
@@ -82,9 +89,10 @@ async function replayFile(file: string, serverUrl: string, appSecret: string, ph
       const result = await withTimeout(temporal.workflow.getHandle(message.workflowId).result() as Promise<TurnResult>, RESULT_TIMEOUT_MS);
       console.log(`  ✓ workflow ${message.workflowId}\n    ${link}\n    outcome: ${result.outcome}`);
       if (result.outcome === 'duplicate') console.log(`    (the database already had this message: ${result.duplicateOf})`);
+      if (result.answeredBy) console.log(`    answered together with later messages, in the turn led by ${result.answeredBy}`);
       if (result.replyText) console.log(`    reply:\n${result.replyText.split('\n').map((l) => `      ${l}`).join('\n')}`);
       if (result.error) console.log(`    error: ${result.error}`);
-      if (!['replied', 'duplicate'].includes(result.outcome)) ok = false;
+      if (!['replied', 'duplicate', 'recorded', 'answered-with-later-message'].includes(result.outcome)) ok = false;
     } catch (err) {
       console.error(`  ✗ workflow ${message.workflowId} failed: ${(err as Error).message}\n    ${link}`);
       ok = false;
@@ -106,8 +114,11 @@ async function main(): Promise<void> {
   });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const outcomes: FixtureOutcome[] = [];
-  for (const file of files) {
-    outcomes.push(await replayFile(path.resolve(file), serverUrl, config.APP_SECRET, config.PHONE_NUMBER_ID, temporal, config.TEMPORAL_UI_URL));
+  // Everything is posted first, then awaited: fixtures sent together form a burst, as on a phone.
+  const posted: Array<{ file: string; report?: IntakeReport }> = [];
+  for (const file of files.map((f) => path.resolve(f))) posted.push({ file, report: await postFixture(file, serverUrl, config.APP_SECRET, config.PHONE_NUMBER_ID) });
+  for (const { file, report } of posted) {
+    outcomes.push(report ? await reportOutcome(file, report, temporal, config.TEMPORAL_UI_URL) : { file, ok: false });
   }
   await connection.close();
   const failed = outcomes.filter((o) => !o.ok).length;

@@ -76,15 +76,35 @@ export async function recordInbound(db: Database, record: InboundRecord): Promis
   }
 }
 
+/**
+ * The last messages of one customer with one business, oldest first, in the
+ * order the conversation happened: replies where they were sent, and each run of
+ * customer messages between two replies in the order the customer wrote them
+ * (WhatsApp's timestamp), so a late delivery still reads as written.
+ */
 export async function loadHistory(db: Database, businessId: string, customerId: string, limit: number): Promise<ChatMessage[]> {
   const rows = await db.message.findMany({
     // Reactions carry no words to answer; failed sends never reached the customer.
     where: { businessId, customerId, NOT: [{ status: 'FAILED' }, { type: 'reaction' }] },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit,
-    select: { role: true, text: true },
+    select: { role: true, text: true, sentByCustomerAt: true, createdAt: true },
   });
-  return rows.reverse().map((row) => ({ role: row.role === 'USER' ? 'user' : 'assistant', content: row.text }));
+  const ordered: typeof rows = [];
+  let customerRun: typeof rows = [];
+  const flushRun = () => {
+    ordered.push(...customerRun.sort((a, b) => (a.sentByCustomerAt ?? a.createdAt).getTime() - (b.sentByCustomerAt ?? b.createdAt).getTime()));
+    customerRun = [];
+  };
+  for (const row of rows.reverse()) {
+    if (row.role === 'USER') customerRun.push(row);
+    else {
+      flushRun();
+      ordered.push(row);
+    }
+  }
+  flushRun();
+  return ordered.map((row) => ({ role: row.role === 'USER' ? 'user' : 'assistant', content: row.text }));
 }
 
 export interface OutboundDraft {

@@ -1,4 +1,5 @@
 // The worker process: polls the task queue and runs workflows and activities.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createOpenAIModel } from '../activities/model';
 import { calendarAccess, loadConfig, loadDotEnv, requireDatabaseUrl } from '../config';
@@ -25,12 +26,15 @@ async function main(): Promise<void> {
 
   const db = createDatabase(requireDatabaseUrl(config));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dependencies: {
       db,
+      temporal,
       model: createOpenAIModel({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL }),
       whatsapp: createGraphClient({ baseUrl: config.GRAPH_API_BASE_URL, version: config.GRAPH_API_VERSION, accessToken: config.WHATSAPP_ACCESS_TOKEN }),
       calendarAccess: calendarAccess(config),
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'Worker polling');
   // Runtime shuts the worker down on SIGINT/SIGTERM: polling stops, running activities get the grace time.
   await worker.run();
-  await connection.close();
+  await Promise.all([connection.close(), clientConnection.close()]);
   await db.$disconnect();
   logger.info('Worker stopped');
 }

@@ -1,2 +1,3 @@
 // Entry point of the workflow bundle: every workflow the worker runs.
 export { handleInboundMessage } from './handle-inbound-message';
+export { conversation } from './conversation';

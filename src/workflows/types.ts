@@ -19,6 +19,8 @@ export interface InboundMessageInput {
 export type TurnOutcome =
   | 'replied'
   | 'recorded'
+  | 'answered-with-later-message'
+  | 'turn-pending'
   | 'duplicate'
   | 'iteration-limit'
   | 'model-failed'
@@ -28,6 +30,8 @@ export interface TurnResult {
   outcome: TurnOutcome;
   /** The workflow that handled this message first, when this one was a duplicate. */
   duplicateOf?: string;
+  /** The message workflow whose turn answered this message together with later ones. */
+  answeredBy?: string;
   /** The reply as sent, in WhatsApp formatting. */
   replyText?: string;
   sentMessageIds: string[];

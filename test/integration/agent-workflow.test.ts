@@ -136,6 +136,7 @@ describe('sending', () => {
   test('a retried send step does not send again what an earlier attempt already sent', async () => {
     const activities = createActivities({
       db: stack.database.db,
+      temporal: stack.temporal,
       model: createOpenAIModel({ apiKey: 'unused', baseURL: `${stack.sandbox.url}/v1`, model: 'gpt-4o-mini' }),
       whatsapp: createGraphClient({ baseUrl: stack.sandbox.url, version: 'v23.0', accessToken: TEST_ACCESS_TOKEN }),
       calendarAccess: {},

@@ -12,6 +12,8 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack();
+  // Room for three posts from a separate process to land inside one quiet window.
+  await stack.database.db.business.update({ where: { id: stack.businessId }, data: { replyQuietWindowMs: 1500, replyMaxWaitMs: 5000 } });
 });
 
 afterAll(async () => {
@@ -51,6 +53,15 @@ test('replays a fixture, prints the workflow, its Web UI link and the reply; a s
   expect(second.code).toBe(0);
   expect(second.output).toMatch(/duplicate, already handled by workflow wa-message-/);
   expect(stack.sandbox.graph.sent).toHaveLength(1);
+});
+
+test('fixtures replayed together arrive as a burst and get one answer', async () => {
+  const sentBefore = stack.sandbox.graph.sent.length;
+  const result = await replay('fixtures/burst_1_hello.json', 'fixtures/burst_2_service.json', 'fixtures/burst_3_when.json');
+  expect(result.code).toBe(0);
+  expect(result.output.match(/answered together with later messages/g)).toHaveLength(2);
+  expect(result.output).toMatch(/3 of 3 fixture\(s\) processed/);
+  expect(stack.sandbox.graph.sent.slice(sentBefore).map((m) => m.to)).toEqual(['34611222333']);
 });
 
 test('exits non-zero when a fixture cannot be processed, and says why', async () => {

@@ -68,6 +68,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   ]);
   const temporal = new Client({ connection, namespace: 'default' });
   const { id: businessId } = await seedDemoBusiness(database.db, DEMO_PHONE_NUMBER_ID, { googleCalendarId: SANDBOX_CALENDAR_ID });
+  // A short quiet window keeps single-message tests fast; burst tests set their own.
+  await database.db.business.update({ where: { id: businessId }, data: { replyQuietWindowMs: 100, replyMaxWaitMs: 1000 } });
 
   const worker: Worker = await createWorker({
     connection: nativeConnection,
@@ -77,6 +79,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     shutdownGraceTime: '1 second',
     dependencies: {
       db: database.db,
+      temporal,
       model: createOpenAIModel({ apiKey: 'test-openai-key', baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini' }),
       whatsapp: createGraphClient({ baseUrl: sandbox.url, version: 'v23.0', accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN }),
       calendarAccess: { rootUrl: sandbox.url, accessToken: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN },

@@ -1,0 +1,124 @@
+// One conversation turn: the customer's latest messages are answered together.
+// The messages are already in the database; the turn reads the history from
+// there, runs the agent loop (model and tools as activities) and sends one reply.
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import type { ToolEffect } from '../activities/booking-tools';
+import { buildSystemPrompt } from '../agent/prompt';
+import { TOOL_DEFINITIONS } from '../agent/tools';
+import type { ChatMessage, ToolCall } from '../agent/types';
+import { callModel, loadConversation, markReadWithTyping, releaseBooking, runTool, sendReply } from './activities';
+import type { TurnResult } from './types';
+
+export const FALLBACK_REPLY =
+  "Sorry, I couldn't finish that just now. Could you say it again in a moment? If it's urgent, a person from our team will get back to you.";
+
+export const UNREADABLE_REPLY = "Sorry, I can't read that kind of message. Could you write it to me as text?";
+
+export interface TurnSpec {
+  businessId: string;
+  customerId: string;
+  phoneNumberId: string;
+  /** The customer's latest message in this turn: marked read, and the turn's name. */
+  latestWamid: string;
+  /** Nothing in the turn is readable: a fixed polite reply, no model call. */
+  unreadableOnly: boolean;
+  /** Names this turn for good: replies and bookings made by a retried step are found again. */
+  turnKey: string;
+  workflowId: string;
+  runId: string;
+}
+
+export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
+  await acknowledge(spec.phoneNumberId, spec.latestWamid);
+  if (spec.unreadableOnly) return send(spec, UNREADABLE_REPLY, { outcome: 'replied', toolCalls: [], appointments: [], modelCalls: 0 });
+
+  const { business, history, maxIterations } = await loadConversation({ businessId: spec.businessId, customerId: spec.customerId });
+  const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(business, new Date()) }, ...history];
+  const toolCalls: ToolCall[] = [];
+  const appointments: ToolEffect[] = [];
+  let modelCalls = 0;
+
+  try {
+    while (modelCalls < maxIterations) {
+      modelCalls++;
+      const reply = await callModel({ messages, tools: TOOL_DEFINITIONS });
+      messages.push({ role: 'assistant', content: reply.content, toolCalls: reply.toolCalls.length ? reply.toolCalls : undefined });
+      if (reply.toolCalls.length === 0) {
+        return send(spec, reply.content?.trim() || FALLBACK_REPLY, { outcome: 'replied', toolCalls, appointments, modelCalls });
+      }
+      for (const call of reply.toolCalls) {
+        toolCalls.push(call);
+        const content = await runToolOrExplain(spec, call, appointments);
+        messages.push({ role: 'tool', toolCallId: call.id, content });
+      }
+    }
+    return send(spec, FALLBACK_REPLY, { outcome: 'iteration-limit', toolCalls, appointments, modelCalls });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    return send(spec, FALLBACK_REPLY, { outcome: 'model-failed', toolCalls, appointments, modelCalls, error: describeFailure(err) });
+  }
+}
+
+interface TurnSoFar {
+  outcome: TurnResult['outcome'];
+  toolCalls: ToolCall[];
+  appointments: ToolEffect[];
+  modelCalls: number;
+  error?: string;
+}
+
+async function send(spec: TurnSpec, text: string, turn: TurnSoFar): Promise<TurnResult> {
+  const summary = { toolCalls: turn.toolCalls.map(({ name }) => ({ name })), appointments: turn.appointments, modelCalls: turn.modelCalls };
+  try {
+    const sent = await sendReply({
+      businessId: spec.businessId,
+      customerId: spec.customerId,
+      phoneNumberId: spec.phoneNumberId,
+      text,
+      replyKey: spec.turnKey,
+      workflowId: spec.workflowId,
+      runId: spec.runId,
+    });
+    return { outcome: turn.outcome, replyText: sent.sentText, sentMessageIds: sent.wamids, ...summary, error: turn.error };
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    return { outcome: 'send-failed', replyText: text, sentMessageIds: [], ...summary, error: describeFailure(err) };
+  }
+}
+
+/** Marks the message read with the typing indicator; a failure here never blocks the reply. */
+async function acknowledge(phoneNumberId: string, wamid: string): Promise<void> {
+  try {
+    await markReadWithTyping({ phoneNumberId, wamid });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('Could not mark the message as read', { error: describeFailure(err) });
+  }
+}
+
+/**
+ * Runs one tool call. The booking key names this step for good, so a retried
+ * call finds what it already booked. When the tool still fails after its
+ * retries (the calendar is down), the model is told, so it can tell the
+ * customer instead of the turn failing.
+ */
+async function runToolOrExplain(spec: TurnSpec, call: ToolCall, effects: ToolEffect[]): Promise<string> {
+  const bookingKey = `${spec.turnKey}:${call.id}`;
+  try {
+    const result = await runTool({ businessId: spec.businessId, customerId: spec.customerId, call, bookingKey });
+    if (result.effect) effects.push(result.effect);
+    return result.content;
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('Tool failed after retries', { tool: call.name, error: describeFailure(err) });
+    // A half-made booking (place reserved, calendar unreachable) is given back rather than left hanging.
+    if (call.name === 'book_appointment') await releaseBooking({ businessId: spec.businessId, bookingKey });
+    return JSON.stringify({ ok: false, error: 'The booking system is temporarily unavailable, so this could not be done. Suggest trying again later.' });
+  }
+}
+
+export function describeFailure(err: ActivityFailure): string {
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  return cause?.message ?? err.message;
+}
