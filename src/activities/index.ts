@@ -14,8 +14,8 @@ import { loadBookingBusiness, loadBusinessProfile } from '../db/businesses';
 import { loadHistory, markOutboundFailed, markOutboundSent, prepareOutbound, recordInbound, upsertCustomer } from '../db/messages';
 import { hashIdentifier } from '../observability/privacy';
 import { GraphApiError, type WhatsAppSender } from '../whatsapp/graph-client';
-import { markdownToWhatsApp } from '../whatsapp/format';
-import { splitMessage } from '../whatsapp/split-message';
+import type { ChoiceOption } from '../whatsapp/interactive';
+import { replyParts } from '../whatsapp/outgoing';
 import type { InboundMessageInput } from '../workflows/types';
 import { releaseBooking } from '../booking/appointments';
 import { isBookingTool, runBookingTool, type ToolResult } from './booking-tools';
@@ -122,6 +122,8 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
       customerId: string;
       phoneNumberId: string;
       text: string;
+      /** Choices to show under the reply as buttons or a list. */
+      options?: ChoiceOption[];
       replyKey: string;
       workflowId: string;
       runId: string;
@@ -131,13 +133,14 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
       if (!recipient) throw ApplicationFailure.nonRetryable('The customer has neither a WhatsApp ID nor a BSUID to reply to', 'RecipientUnknown');
       const wamids: string[] = [];
       // Models write Markdown; WhatsApp has its own marks (*bold*, _italic_) and a 4096-character limit.
-      const chunks = splitMessage(markdownToWhatsApp(input.text));
-      for (const [index, chunk] of chunks.entries()) {
+      const parts = replyParts(input.text, input.options);
+      for (const [index, part] of parts.entries()) {
         const outbound = await prepareOutbound(db, {
           businessId: input.businessId,
           customerId: input.customerId,
           outboundKey: `${input.replyKey}:reply:${index}`,
-          text: chunk,
+          type: part.kind,
+          text: part.text,
           workflowId: input.workflowId,
           runId: input.runId,
         });
@@ -147,7 +150,10 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
           continue;
         }
         try {
-          const { wamid } = await whatsapp.sendText(input.phoneNumberId, recipient, chunk);
+          const { wamid } =
+            part.kind === 'interactive'
+              ? await whatsapp.sendInteractive(input.phoneNumberId, recipient, part.interactive)
+              : await whatsapp.sendText(input.phoneNumberId, recipient, part.text);
           await markOutboundSent(db, outbound.id, wamid, new Date());
           wamids.push(wamid);
         } catch (err) {
@@ -159,7 +165,7 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
           throw err;
         }
       }
-      return { wamids, sentText: chunks.join('\n\n') };
+      return { wamids, sentText: parts.map((p) => p.text).join('\n\n') };
     },
   };
 }

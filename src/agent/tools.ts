@@ -2,6 +2,7 @@
 // required, nothing extra; "optional" values are nullable). Arguments are
 // validated again on our side before anything happens. Pure: the workflow
 // sends these definitions with every model call.
+import { PRESENT_OPTIONS_TOOL } from './options';
 import type { ToolDefinition } from './types';
 
 const LOCAL_DATE = { type: 'string', description: 'A date in the business time zone, YYYY-MM-DD.' };
@@ -31,6 +32,7 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
   tool('cancel_appointment', 'Cancel one of the customer\'s appointments after they have confirmed it.', {
     appointment_id: APPOINTMENT_ID,
   }),
+  PRESENT_OPTIONS_TOOL,
 ];
 
 export type ToolName = 'check_availability' | 'book_appointment' | 'list_my_appointments' | 'move_appointment' | 'cancel_appointment';

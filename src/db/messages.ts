@@ -111,6 +111,8 @@ export interface OutboundDraft {
   businessId: string;
   customerId: string;
   outboundKey: string;
+  /** text or interactive (buttons, list). */
+  type?: string;
   text: string;
   workflowId: string;
   runId: string;
@@ -125,7 +127,7 @@ export async function prepareOutbound(db: Database, draft: OutboundDraft): Promi
       customerId: draft.customerId,
       direction: 'OUTBOUND',
       role: 'ASSISTANT',
-      type: 'text',
+      type: draft.type ?? 'text',
       text: draft.text,
       outboundKey: draft.outboundKey,
       workflowId: draft.workflowId,

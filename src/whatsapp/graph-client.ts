@@ -2,6 +2,8 @@
 // fetch and turns Meta's error envelope into a GraphApiError that says whether
 // trying again can help; retrying itself is Temporal's job, not this client's.
 
+import type { InteractivePayload } from './interactive';
+
 export interface GraphClientOptions {
   baseUrl: string;
   version: string;
@@ -18,6 +20,7 @@ export type Recipient = { waId: string } | { bsuid: string };
 
 export interface WhatsAppSender {
   sendText(phoneNumberId: string, recipient: Recipient, body: string): Promise<SentMessage>;
+  sendInteractive(phoneNumberId: string, recipient: Recipient, interactive: InteractivePayload): Promise<SentMessage>;
   /** Marks the customer's message as read (blue ticks) and shows "typing…" until the reply or 25 seconds. */
   markReadWithTyping(phoneNumberId: string, wamid: string): Promise<void>;
 }
@@ -57,18 +60,26 @@ export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
     return { status: response.status, answer };
   };
 
+  const send = async (phoneNumberId: string, recipient: Recipient, content: Record<string, unknown>): Promise<SentMessage> => {
+    // Users who hide their number behind a username are addressed by BSUID in `recipient` instead of `to`.
+    const address = 'waId' in recipient ? { to: recipient.waId } : { recipient: recipient.bsuid };
+    const { status, answer } = await post(phoneNumberId, { recipient_type: 'individual', ...address, ...content });
+    const wamid = answer?.messages?.[0]?.id;
+    if (!wamid) throw new GraphApiError('Graph API answered without a message id', status, undefined, true);
+    return { wamid };
+  };
+
   return {
     async markReadWithTyping(phoneNumberId, wamid) {
       await post(phoneNumberId, { status: 'read', message_id: wamid, typing_indicator: { type: 'text' } });
     },
 
-    async sendText(phoneNumberId, recipient, body) {
-      // Users who hide their number behind a username are addressed by BSUID in `recipient` instead of `to`.
-      const address = 'waId' in recipient ? { to: recipient.waId } : { recipient: recipient.bsuid };
-      const { status, answer } = await post(phoneNumberId, { recipient_type: 'individual', ...address, type: 'text', text: { body, preview_url: false } });
-      const wamid = answer?.messages?.[0]?.id;
-      if (!wamid) throw new GraphApiError('Graph API answered without a message id', status, undefined, true);
-      return { wamid };
+    sendText(phoneNumberId, recipient, body) {
+      return send(phoneNumberId, recipient, { type: 'text', text: { body, preview_url: false } });
+    },
+
+    sendInteractive(phoneNumberId, recipient, interactive) {
+      return send(phoneNumberId, recipient, { type: 'interactive', interactive });
     },
   };
 }

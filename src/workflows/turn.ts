@@ -3,6 +3,7 @@
 // there, runs the agent loop (model and tools as activities) and sends one reply.
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import type { ToolEffect } from '../activities/booking-tools';
+import { parseOptions, PRESENT_OPTIONS, type OfferedOption } from '../agent/options';
 import { buildSystemPrompt } from '../agent/prompt';
 import { TOOL_DEFINITIONS } from '../agent/tools';
 import type { ChatMessage, ToolCall } from '../agent/types';
@@ -36,6 +37,7 @@ export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
   const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(business, new Date()) }, ...history];
   const toolCalls: ToolCall[] = [];
   const appointments: ToolEffect[] = [];
+  let options: OfferedOption[] = [];
   let modelCalls = 0;
 
   try {
@@ -44,11 +46,19 @@ export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
       const reply = await callModel({ messages, tools: TOOL_DEFINITIONS });
       messages.push({ role: 'assistant', content: reply.content, toolCalls: reply.toolCalls.length ? reply.toolCalls : undefined });
       if (reply.toolCalls.length === 0) {
-        return send(spec, reply.content?.trim() || FALLBACK_REPLY, { outcome: 'replied', toolCalls, appointments, modelCalls });
+        return send(spec, reply.content?.trim() || FALLBACK_REPLY, { outcome: 'replied', toolCalls, appointments, modelCalls, options });
       }
       for (const call of reply.toolCalls) {
         toolCalls.push(call);
-        const content = await runToolOrExplain(spec, call, appointments);
+        let content: string;
+        if (call.name === PRESENT_OPTIONS) {
+          // Nothing to change anywhere: the choices ride on this turn's reply.
+          const offered = parseOptions(call.arguments);
+          if ('options' in offered) options = offered.options;
+          content = JSON.stringify('options' in offered ? { ok: true, shown: offered.options.length, note: 'They appear under your reply; write the reply text now.' } : { ok: false, error: offered.error });
+        } else {
+          content = await runToolOrExplain(spec, call, appointments);
+        }
         messages.push({ role: 'tool', toolCallId: call.id, content });
       }
     }
@@ -61,6 +71,7 @@ export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
 
 interface TurnSoFar {
   outcome: TurnResult['outcome'];
+  options?: OfferedOption[];
   toolCalls: ToolCall[];
   appointments: ToolEffect[];
   modelCalls: number;
@@ -75,6 +86,7 @@ async function send(spec: TurnSpec, text: string, turn: TurnSoFar): Promise<Turn
       customerId: spec.customerId,
       phoneNumberId: spec.phoneNumberId,
       text,
+      options: turn.options ?? [],
       replyKey: spec.turnKey,
       workflowId: spec.workflowId,
       runId: spec.runId,
