@@ -4,8 +4,10 @@
 // same OpenAI wire-format messages a real model gets, is pure and
 // deterministic ("today" comes from the system prompt, never from the clock)
 // and never throws: whatever it cannot make sense of gets the help text.
+// Offered present_options, it shows free times as choices and books the one tapped.
+import { PRESENT_OPTIONS } from '../agent/options';
 import { WEEKDAYS } from '../agent/types';
-import { addDays, formatLocalDate, parseLocalDate, weekdayOf } from '../booking/time';
+import { addDays, formatLocalDate, formatLocalDateTime, parseLocalDate, parseLocalDateTime, weekdayOf } from '../booking/time';
 
 /** A chat message as OpenAI's API carries it: tool calls ride on assistant messages, results come as role "tool". */
 export type WireMessage = { role: string; content?: unknown; tool_calls?: unknown; tool_call_id?: unknown };
@@ -15,11 +17,12 @@ export type OfflineTurn = { content: string } | { toolCalls: ToolCallRequest[] }
 type Intent = 'book' | 'availability' | 'list' | 'move' | 'cancel';
 type Json = Record<string, unknown>;
 
-/** The last user message as written, what the system prompt says (services, today's date) and the tools offered. */
-type Request = { text: string; services: string[]; today: string | undefined; tools: Set<string> };
+/** The last user message as written, the messages before it, what the system prompt says (services, today's date) and the tools offered. */
+type Request = { text: string; earlier: WireMessage[]; services: string[]; today: string | undefined; tools: Set<string> };
 
 const DEFAULT_NAME = 'WhatsApp customer';
 const MAX_TIMES_PER_DAY = 8;
+const MAX_OPTIONS = 10; // present_options takes at most 10 choices.
 
 // First match wins: "cancel my booking" is a cancellation, not a listing.
 const INTENTS: Array<[Intent, RegExp]> = [
@@ -45,6 +48,7 @@ export function offlineTurn(messages: WireMessage[], toolNames: string[]): Offli
   const today = /Today is (\d{4}-\d{2}-\d{2})/.exec(system)?.[1];
   const req: Request = {
     text: lastUser >= 0 ? textOf(list[lastUser]?.content) : '',
+    earlier: list.slice(0, Math.max(lastUser, 0)),
     services: [...system.matchAll(/^- (.+?): \d+ min\b/gm)].map((m) => m[1] ?? '').filter(Boolean),
     today: today && parseLocalDate(today) ? today : undefined,
     tools: new Set(Array.isArray(toolNames) ? toolNames : []),
@@ -53,18 +57,20 @@ export function offlineTurn(messages: WireMessage[], toolNames: string[]): Offli
   const intent = INTENTS.find(([, pattern]) => pattern.test(req.text))?.[0];
   const last = since.at(-1);
   if (last?.role === 'tool') return afterToolResult(req, intent, since, last);
-  if (!intent || since.some((m) => m.role === 'tool')) return help(req);
-  return callOrHelp(req, firstCall(req, intent));
+  if (since.some((m) => m.role === 'tool')) return help(req);
+  // Taps only come from choices present_options put out, so without it a tap is read like any other text.
+  const tap = req.tools.has(PRESENT_OPTIONS) ? tapIn(req.text) : undefined;
+  return callOrHelp(req, tap ? bookTapped(req, tap.service, tap.start) : intent && firstCall(req, intent));
 }
 
 /** The first step for an intent: the action itself when the message says enough, else a look-up. */
 function firstCall(req: Request, intent: Intent): ToolCallRequest | undefined {
-  const service = serviceIn(req.text, req.services);
+  const service = serviceIn(req.text, req.services) ?? req.services[0] ?? 'Appointment';
   const date = dateIn(req.text, req.today);
   const time = timeIn(req.text);
   // Moving and cancelling need an appointment id, which only the list gives.
   if (intent === 'list' || intent === 'move' || intent === 'cancel') return { name: 'list_my_appointments', arguments: {} };
-  const customerName = nameIn(req.text, req.services);
+  const customerName = nameIn(req.text, req.services) ?? DEFAULT_NAME;
   if (intent === 'book' && date && time) return { name: 'book_appointment', arguments: { service, start: `${date}T${time}`, customer_name: customerName } };
   // Availability, or a booking without a full start time: show what is free instead of guessing one.
   const from = date ?? req.today;
@@ -78,6 +84,9 @@ function afterToolResult(req: Request, intent: Intent | undefined, since: WireMe
   if (name === 'list_my_appointments' && (intent === 'move' || intent === 'cancel') && result.ok === true) {
     return actOnFirstAppointment(req, intent, result);
   }
+  if (name === PRESENT_OPTIONS) return { content: replyUnderOptions(since, result) };
+  const options = name === 'check_availability' && result.ok === true && req.tools.has(PRESENT_OPTIONS) ? timeOptions(result, call?.arguments ?? {}) : [];
+  if (options.length) return { toolCalls: [{ name: PRESENT_OPTIONS, arguments: { options } }] };
   return { content: compose(name, call?.arguments ?? {}, result) };
 }
 
@@ -104,11 +113,49 @@ function callOrHelp(req: Request, call: ToolCallRequest | undefined): OfflineTur
   return call && req.tools.has(call.name) ? { toolCalls: [call] } : help(req);
 }
 
+// ---- Choosing a free time by tapping it ----
+/**
+ * Up to 10 free times, in order. The id names service and start, as a tap is all the next turn gets;
+ * over several days the title needs the day: "Mon 30 10:00", well inside a 20-character button.
+ */
+function timeOptions(result: Json, args: Json): Json[] {
+  const service = str(result.service) || str(args.service);
+  const days = daysIn(result);
+  const starts = days.flatMap(({ date, times }) => times.map((time) => parseLocalDateTime(`${date}T${time}`)).filter((t) => t !== undefined)).map(formatLocalDateTime);
+  const title = (start: string) => (days.length > 1 ? `${capitalised(weekdayOf(start.slice(0, 10)))} ${Number(start.slice(8, 10))} ` : '') + start.slice(11);
+  return (service ? starts : []).slice(0, MAX_OPTIONS).map((start) => ({ id: `book:${service}@${start}`, title: title(start), description: null }));
+}
+
+/** The choices show under the reply: it is the free times they came from and, unless refused (no buttons then), how to use them. */
+function replyUnderOptions(since: WireMessage[], shown: Json): string {
+  const availability = since.filter((m) => m.role === 'tool').map((m) => parseResult(m.content)).filter((result) => Array.isArray(result.days)).at(-1);
+  const text = availability ? freeTimes(availability) : '';
+  if (shown.ok !== true) return text || refusal(PRESENT_OPTIONS, {}, shown);
+  return text ? `${text}\nTap a time to book it.` : 'Tap one of the options below.';
+}
+
+/** A tap as message-content.ts writes it: `[Tapped the option "10:30" (id book:Haircut@2026-11-30T10:30)]`; a real model's id may be just the start. */
+function tapIn(text: string): { service: string | undefined; start: string } | undefined {
+  const id = /^\[Tapped the option ".*" \(id (.+)\)\]$/.exec(text.trim())?.[1];
+  const ours = /^book:(.+)@([^@]+)$/.exec(id ?? '');
+  const start = id ? parseLocalDateTime(ours?.[2] ?? id) : undefined;
+  return start ? { service: ours?.[1]?.trim(), start: formatLocalDateTime(start) } : undefined;
+}
+
+/** The tap says what and when; who comes from what the customer said before. */
+function bookTapped(req: Request, service: string | undefined, start: string): ToolCallRequest {
+  const said = req.earlier.filter((m) => m.role === 'user' || m.role === 'assistant');
+  const mentioned = [...said.map((m) => textOf(m.content)), req.text].map((text) => serviceIn(text, req.services)).find(Boolean);
+  // Only an explicit "my name is": earlier messages are full of "for Friday"-like phrases about other things.
+  const name = said.filter((m) => m.role === 'user').map((m) => nameIn(textOf(m.content), req.services, true)).reverse().find(Boolean);
+  return { name: 'book_appointment', arguments: { service: service ?? mentioned ?? req.services[0] ?? 'Appointment', start, customer_name: name ?? DEFAULT_NAME } };
+}
+
 // ---- Reading the customer's message ----
-function serviceIn(text: string, services: string[]): string {
+function serviceIn(text: string, services: string[]): string | undefined {
   const candidates = services.flatMap((s) => [[s, s], [s.split(/\s+/)[0] ?? s, s]]).sort((a, b) => (b[0]?.length ?? 0) - (a[0]?.length ?? 0));
   const found = candidates.find(([word]) => word && new RegExp(`(^|[^\\p{L}])${escapeRegExp(word)}($|[^\\p{L}])`, 'iu').test(text));
-  return found?.[1] ?? services[0] ?? 'Appointment';
+  return found?.[1];
 }
 
 function dateIn(text: string, today: string | undefined): string | undefined {
@@ -167,18 +214,18 @@ function clock(hour: number, minute: number): string | undefined {
   return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }
 
-/** "my name is Ana" (any case), or a capitalised "for Ana Ruiz" / "under Ana" that is not a date or service. */
-function nameIn(text: string, services: string[]): string {
+/** "my name is Ana" (any case), or (unless explicitOnly) a capitalised "for Ana Ruiz" / "under Ana" that is not a date or service. */
+function nameIn(text: string, services: string[], explicitOnly = false): string | undefined {
   const notName = (word: string) => NOT_NAMES.has(word.toLowerCase()) || services.some((s) => s.toLowerCase().split(/\s+/).includes(word.toLowerCase()));
   for (const m of text.matchAll(/\b(my name is|me llamo|a nombre de|for|under)\s+/gi)) {
     const words = /^(\p{L}[\p{L}'’-]*)(?:\s+(\p{Lu}[\p{L}'’-]*))?/u.exec(text.slice((m.index ?? 0) + m[0].length));
     const [first, second] = [words?.[1], words?.[2]];
     const explicit = !/^(for|under)$/i.test(m[1] ?? '');
-    if (!first || notName(first) || (!explicit && !/^\p{Lu}/u.test(first))) continue;
+    if (!first || notName(first) || (!explicit && (explicitOnly || !/^\p{Lu}/u.test(first)))) continue;
     const name = second && !notName(second) ? `${first} ${second}` : first;
-    return name.charAt(0).toUpperCase() + name.slice(1);
+    return capitalised(name);
   }
-  return DEFAULT_NAME;
+  return undefined;
 }
 
 // ---- Reading tool results and writing the reply ----
@@ -200,6 +247,7 @@ function parseResult(content: unknown): Json {
 
 /** Without the call (an odd conversation), the result's shape still tells what it is. */
 function guessToolName(result: Json): string {
+  if (typeof result.shown === 'number') return PRESENT_OPTIONS;
   if (Array.isArray(result.days)) return 'check_availability';
   if (Array.isArray(result.appointments)) return 'list_my_appointments';
   return isRecord(result.appointment) ? 'book_appointment' : '';
@@ -220,21 +268,23 @@ function compose(name: string, args: Json, result: Json): string {
 
 function freeTimes(result: Json): string {
   const service = str(result.service) || 'an appointment';
-  const days = Array.isArray(result.days) ? result.days.filter(isRecord) : [];
+  const days = daysIn(result);
   if (days.length === 0) return `No free times found for *${service}*.`;
   return days
-    .map((day) => {
-      const times = Array.isArray(day.times) ? day.times.filter((t): t is string => typeof t === 'string') : [];
-      if (times.length === 0) return `No free times for *${service}* on ${str(day.date)}.`;
+    .map(({ date, times }) => {
+      if (times.length === 0) return `No free times for *${service}* on ${date}.`;
       const shown = times.slice(0, MAX_TIMES_PER_DAY).join(', ') + (times.length > MAX_TIMES_PER_DAY ? ', …' : '');
-      return `Free times for *${service}* on ${str(day.date)}: ${shown}`;
+      return `Free times for *${service}* on ${date}: ${shown}`;
     })
     .join('\n');
 }
 
+/** check_availability's days, as { date: "YYYY-MM-DD", times: ["HH:mm", …] }. */
+const daysIn = (result: Json) => (Array.isArray(result.days) ? result.days.filter(isRecord) : []).map((day) => ({ date: str(day.date), times: strings(day.times) }));
+
 function refusal(name: string, args: Json, result: Json): string {
   const reason = str(result.message) || str(result.error) || 'Something went wrong.';
-  const alternatives = Array.isArray(result.alternatives) ? result.alternatives.filter((a): a is string => typeof a === 'string').map((a) => a.replace('T', ' ')) : [];
+  const alternatives = strings(result.alternatives).map((a) => a.replace('T', ' '));
   const nearby = alternatives.length ? `\nFree times nearby: ${alternatives.join(', ')}` : '';
   const attempt = Object.hasOwn(ATTEMPTS, name) ? ATTEMPTS[name]!(str(args.service), str(args.start) || str(args.new_start)) : 'do that';
   return `Sorry, I couldn't ${attempt}. ${reason}${nearby}`;
@@ -294,4 +344,6 @@ function parseJson(text: unknown): unknown {
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isWireMessage = (value: unknown): value is WireMessage => isRecord(value) && typeof value.role === 'string';
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -24,11 +24,13 @@ const business: BusinessProfile = {
 // Saturday 28 November 2026, 12:00 in Madrid.
 const SYSTEM = buildSystemPrompt(business, new Date('2026-11-28T11:00:00Z'));
 const ALL_TOOLS = TOOL_DEFINITIONS.map((t) => t.name);
+const WITHOUT_OPTIONS = ALL_TOOLS.filter((name) => name !== 'present_options');
 const ID_1 = '11111111-1111-4111-8111-111111111111';
 const ID_2 = '22222222-2222-4222-8222-222222222222';
 
 const system = { role: 'system', content: SYSTEM };
 const user = (content: string) => ({ role: 'user', content });
+const assistant = (content: string) => ({ role: 'assistant', content });
 const ask = (text: string, tools = ALL_TOOLS) => offlineTurn([system, user(text)], tools);
 
 /** The assistant's call and the tool's answer, as the workflow appends them. */
@@ -209,25 +211,11 @@ describe('moving and cancelling in two steps', () => {
 });
 
 describe('replies composed from tool results', () => {
-  const times = ['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00', '13:30', '15:00', '15:30'];
   const booked = (name: string | null) => ({ ok: true, appointment: appointment(ID_1, '2026-11-30T17:00', 'Haircut', name), alreadyBooked: false });
   const bookArgs = { service: 'Haircut', start: '2026-11-29T17:00', customer_name: 'Ana' };
 
   test.each<[string, string, Record<string, unknown>, unknown, string]>([
-    [
-      'availability, at most 8 times a day',
-      'check_availability',
-      { service: 'Haircut', date: '2026-11-30', days: null },
-      { ok: true, service: 'Haircut', durationMinutes: 30, timeZone: 'Europe/Madrid', days: [{ date: '2026-11-30', times }] },
-      'Free times for *Haircut* on 2026-11-30: 10:00, 10:30, 11:00, 11:30, 12:00, 12:30, 13:00, 13:30, …',
-    ],
-    [
-      'availability over several days, a closed one among them',
-      'check_availability',
-      { service: 'Colour', date: '2026-11-28', days: 2 },
-      { ok: true, service: 'Colour', durationMinutes: 90, timeZone: 'Europe/Madrid', days: [{ date: '2026-11-28', times: ['12:30'] }, { date: '2026-11-29', times: [] }] },
-      'Free times for *Colour* on 2026-11-28: 12:30\nNo free times for *Colour* on 2026-11-29.',
-    ],
+    // Free times are below, in "choosing a free time by tapping it": with present_options offered they become choices first.
     ['booked', 'book_appointment', bookArgs, booked('Ana'), '✅ Booked *Haircut* on 2026-11-30 at 17:00 for Ana.'],
     ['booked under the default name', 'book_appointment', bookArgs, booked('WhatsApp customer'), '✅ Booked *Haircut* on 2026-11-30 at 17:00.'],
     ['booked, no name', 'book_appointment', bookArgs, booked(null), '✅ Booked *Haircut* on 2026-11-30 at 17:00.'],
@@ -271,6 +259,131 @@ describe('replies composed from tool results', () => {
     ],
   ])('%s', (_, name, args, result, reply) => {
     expect(textOf(offlineTurn([system, user('book a haircut'), ...exchange('call_1', name, args, result)], ALL_TOOLS))).toBe(reply);
+  });
+});
+
+describe('choosing a free time by tapping it', () => {
+  const free = (service: string, ...days: Array<[string, string[]]>) => ({ ok: true, service, durationMinutes: 30, timeZone: 'Europe/Madrid', days: days.map(([date, times]) => ({ date, times })) });
+  const option = (id: string, title: string) => ({ id, title, description: null });
+  const twelve = ['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00', '13:30', '15:00', '15:30', '16:00', '16:30'];
+  const nine = twelve.slice(0, 9);
+  const lookedUp = (args: Record<string, unknown>, result: unknown) => [system, user('what is free?'), ...exchange('call_1', 'check_availability', args, result)];
+  const shownOk = { ok: true, shown: 1, note: 'They appear under your reply; write the reply text now.' };
+
+  test.each<[string, Record<string, unknown>, unknown, Array<Record<string, unknown>>, string]>([
+    [
+      'one day: the first 10 times, titled by the time',
+      { service: 'Haircut', date: '2026-11-30', days: null },
+      free('Haircut', ['2026-11-30', twelve]),
+      twelve.slice(0, 10).map((t) => option(`book:Haircut@2026-11-30T${t}`, t)),
+      'Free times for *Haircut* on 2026-11-30: 10:00, 10:30, 11:00, 11:30, 12:00, 12:30, 13:00, 13:30, …',
+    ],
+    [
+      'several days, a closed one among them: the day in the title',
+      { service: 'Colour', date: '2026-11-28', days: 2 },
+      free('Colour', ['2026-11-28', ['12:30']], ['2026-11-29', []]),
+      [option('book:Colour@2026-11-28T12:30', 'Sat 28 12:30')],
+      'Free times for *Colour* on 2026-11-28: 12:30\nNo free times for *Colour* on 2026-11-29.',
+    ],
+    [
+      'several days over a month end: still at most 10, in order',
+      { service: 'Haircut and beard trim', date: '2026-11-30', days: 2 },
+      free('Haircut and beard trim', ['2026-11-30', ['18:00', '18:30']], ['2026-12-01', nine]),
+      [
+        option('book:Haircut and beard trim@2026-11-30T18:00', 'Mon 30 18:00'),
+        option('book:Haircut and beard trim@2026-11-30T18:30', 'Mon 30 18:30'),
+        ...nine.slice(0, 8).map((t) => option(`book:Haircut and beard trim@2026-12-01T${t}`, `Tue 1 ${t}`)),
+      ],
+      'Free times for *Haircut and beard trim* on 2026-11-30: 18:00, 18:30\nFree times for *Haircut and beard trim* on 2026-12-01: 10:00, 10:30, 11:00, 11:30, 12:00, 12:30, 13:00, 13:30, …',
+    ],
+  ])('%s', (_, args, result, options, text) => {
+    expect(offlineTurn(lookedUp(args, result), ALL_TOOLS)).toEqual({ toolCalls: [{ name: 'present_options', arguments: { options } }] });
+    // Buttons take 20 characters.
+    expect(options.every((o) => String(o.title).length <= 20)).toBe(true);
+    // Without present_options the free times are written out, as always.
+    expect(textOf(offlineTurn(lookedUp(args, result), WITHOUT_OPTIONS))).toBe(text);
+    const shown = exchange('call_2', 'present_options', { options }, { ...shownOk, shown: options.length });
+    expect(textOf(offlineTurn([...lookedUp(args, result), ...shown], ALL_TOOLS))).toBe(`${text}\nTap a time to book it.`);
+  });
+
+  test.each<[string, unknown, string]>([
+    ['shown: the free times and how to use them', shownOk, 'Free times for *Colour* on 2026-11-28: 12:30\nTap a time to book it.'],
+    // Refused choices show no buttons: nothing to tap.
+    ['refused', { ok: false, error: 'options must be a list of 1 to 10 choices.' }, 'Free times for *Colour* on 2026-11-28: 12:30'],
+    ['unreadable', '{"ok": tru', 'Free times for *Colour* on 2026-11-28: 12:30'],
+  ])('after present_options: %s', (_, shownResult, reply) => {
+    const options = [option('book:Colour@2026-11-28T12:30', '12:30')];
+    const messages = [
+      ...lookedUp({ service: 'Colour', date: '2026-11-28', days: null }, free('Colour', ['2026-11-28', ['12:30']])),
+      ...exchange('call_2', 'present_options', { options }, shownResult),
+    ];
+    expect(textOf(offlineTurn(messages, ALL_TOOLS))).toBe(reply);
+  });
+
+  test.each<[string, unknown, string]>([
+    ['a closed day', free('Haircut', ['2026-11-30', []]), 'No free times for *Haircut* on 2026-11-30.'],
+    ['no days at all', free('Haircut'), 'No free times found for *Haircut*.'],
+    ['times that are no times', free('Haircut', ['soon', ['10:00']], ['2026-11-31', ['10:00']], ['2026-11-30', ['25:00', 'late']]),
+      'Free times for *Haircut* on soon: 10:00\nFree times for *Haircut* on 2026-11-31: 10:00\nFree times for *Haircut* on 2026-11-30: 25:00, late'],
+    ['a refusal', { ok: false, error: 'Unknown service "Nails".' }, 'Sorry, I couldn\'t check the free times for *Haircut*. Unknown service "Nails".'],
+  ])('nothing to choose from (%s): the reply straight away', (_, result, reply) => {
+    expect(textOf(offlineTurn(lookedUp({ service: 'Haircut', date: '2026-11-30', days: null }, result), ALL_TOOLS))).toBe(reply);
+  });
+
+  const tap = (title: string, id: string) => user(`[Tapped the option "${title}" (id ${id})]`);
+  const offered = assistant(
+    'Free times for *Haircut* on 2026-11-30: 10:00, 10:30\nTap a time to book it.\n[Options offered: "10:00" (id book:Haircut@2026-11-30T10:00), "10:30" (id book:Haircut@2026-11-30T10:30)]',
+  );
+  const ours = tap('10:30', 'book:Haircut@2026-11-30T10:30');
+  const booking = (service: string, start: string, customer_name = 'WhatsApp customer') => ({ service, start, customer_name });
+
+  test.each<[string, WireMessage[], Record<string, unknown>]>([
+    ['our id, nobody named', [user('what is free on monday?'), offered, ours], booking('Haircut', '2026-11-30T10:30')],
+    ['our id with a longer service and a day title', [tap('Tue 1 09:00', 'book:Haircut and beard trim@2026-12-01T09:00')], booking('Haircut and beard trim', '2026-12-01T09:00')],
+    ['the name said earlier', [user('hi, my name is ana'), assistant('Hello Ana!'), user('what is free on monday?'), offered, ours], booking('Haircut', '2026-11-30T10:30', 'Ana')],
+    ['the most recent name', [user('my name is Ana'), assistant('Hi Ana'), user('sorry, my name is Bea Ruiz'), offered, ours], booking('Haircut', '2026-11-30T10:30', 'Bea Ruiz')],
+    ['a name said in Spanish', [user('hola, me llamo pedro'), offered, ours], booking('Haircut', '2026-11-30T10:30', 'Pedro')],
+    // "for Ana" could be anyone: only "my name is" names the customer.
+    ['no "my name is"', [user('what is free on monday for Ana?'), offered, ours], booking('Haircut', '2026-11-30T10:30')],
+    ['only the customer names the customer', [assistant('Hi, my name is Lumen!'), offered, ours], booking('Haircut', '2026-11-30T10:30')],
+    [
+      'a real model\'s id: the first service mentioned',
+      [user('hi'), user('I need a colour'), assistant('Colour takes 90 minutes. Free on Monday: 10:30'), user('or a haircut?'), tap('10:30', '2026-11-30T10:30')],
+      booking('Colour', '2026-11-30T10:30'),
+    ],
+    ['a real model\'s id: mentioned by the assistant first', [assistant('We offer a Haircut and beard trim, or a colour.'), user('colour?'), tap('10:30', '2026-11-30T10:30')], booking('Haircut and beard trim', '2026-11-30T10:30')],
+    ['a real model\'s id, no service mentioned: the first service', [user('hello'), tap('Mon 30 10:30', '2026-11-30T10:30')], booking('Haircut', '2026-11-30T10:30')],
+    ['a real model\'s id written with a space', [tap('10:30', '2026-11-30 10:30')], booking('Haircut', '2026-11-30T10:30')],
+  ])('tap → book_appointment: %s', (_, conversation, args) => {
+    expect(offlineTurn([system, ...conversation], ALL_TOOLS)).toEqual({ toolCalls: [{ name: 'book_appointment', arguments: args }] });
+  });
+
+  test.each<[string, WireMessage, string[]]>([
+    ['an id that is no time', tap('Haircut', 'service:Haircut'), ALL_TOOLS],
+    ['a time that does not exist', tap('10:30', '2026-11-31T10:30'), ALL_TOOLS],
+    ['a date-time written, not tapped', user('2026-11-30T10:30'), ALL_TOOLS],
+    // Without present_options nothing was offered, so there is nothing to have tapped.
+    ['a tap while present_options is not offered', tap('10:30', '2026-11-30T10:30'), WITHOUT_OPTIONS],
+  ])('no booking for %s: the help', (_, message, tools) => {
+    expect(textOf(offlineTurn([system, message], tools))).toContain('offline demo model');
+  });
+
+  test('from the question to the booking, as the workflow runs it', () => {
+    const asked = [system, user('my name is Ana. What is free on monday?')];
+    const lookup = { service: 'Haircut', date: '2026-11-30', days: null };
+    expect(offlineTurn(asked, ALL_TOOLS)).toEqual({ toolCalls: [{ name: 'check_availability', arguments: lookup }] });
+    const found = [...asked, ...exchange('call_1', 'check_availability', lookup, free('Haircut', ['2026-11-30', ['10:00', '10:30']]))];
+    const options = [option('book:Haircut@2026-11-30T10:00', '10:00'), option('book:Haircut@2026-11-30T10:30', '10:30')];
+    expect(offlineTurn(found, ALL_TOOLS)).toEqual({ toolCalls: [{ name: 'present_options', arguments: { options } }] });
+    const reply = textOf(offlineTurn([...found, ...exchange('call_2', 'present_options', { options }, { ...shownOk, shown: 2 })], ALL_TOOLS));
+    expect(reply).toBe('Free times for *Haircut* on 2026-11-30: 10:00, 10:30\nTap a time to book it.');
+
+    // The next turn reads the stored conversation: the reply with its choices, then the tap.
+    const tapped = [...asked, assistant(`${reply}\n[Options offered: "10:00" (id ${options[0]?.id}), "10:30" (id ${options[1]?.id})]`), ours];
+    const args = booking('Haircut', '2026-11-30T10:30', 'Ana');
+    expect(offlineTurn(tapped, ALL_TOOLS)).toEqual({ toolCalls: [{ name: 'book_appointment', arguments: args }] });
+    const booked = { ok: true, appointment: { id: ID_1, service: 'Haircut', start: '2026-11-30T10:30', end: '2026-11-30T11:00', name: 'Ana' }, alreadyBooked: false };
+    expect(textOf(offlineTurn([...tapped, ...exchange('call_3', 'book_appointment', args, booked)], ALL_TOOLS))).toBe('✅ Booked *Haircut* on 2026-11-30 at 10:30 for Ana.');
   });
 });
 
@@ -327,6 +440,9 @@ describe('text answers and odd input', () => {
     ['malformed tool calls', [system, user('cancel it'), { role: 'assistant', tool_calls: [null, { id: 'x', function: 'nope' }] }, { role: 'tool', tool_call_id: 'x', content: 'null' }], ALL_TOOLS],
     ['tool names not an array', [system, user('hello')], null],
     ['a system prompt with an impossible date', [{ role: 'system', content: 'Today is 2026-13-45 (Someday)' }, user('free tomorrow?')], ALL_TOOLS],
+    ['choices after no availability', [system, user('hi'), ...exchange('x', 'present_options', {}, { ok: true, shown: 1 })], ALL_TOOLS],
+    ['refused choices after no availability', [system, user('hi'), ...exchange('x', 'present_options', {}, { ok: false, error: 'bad' })], ALL_TOOLS],
+    ['a tap with an odd id', [system, user('[Tapped the option "" (id book:@@)]'), user('[Tapped the option "x" (id )]')], ALL_TOOLS],
   ])('never throws: %s', (_, messages, tools) => {
     expect(() => offlineTurn(messages as WireMessage[], tools as string[])).not.toThrow();
     expect(offlineTurn(messages as WireMessage[], tools as string[])).toEqual(expect.any(Object));
