@@ -47,7 +47,8 @@ export function offlineTurn(messages: WireMessage[], toolNames: string[]): Offli
   const lastUser = list.map((m) => m.role).lastIndexOf('user');
   const today = /Today is (\d{4}-\d{2}-\d{2})/.exec(system)?.[1];
   const req: Request = {
-    text: lastUser >= 0 ? textOf(list[lastUser]?.content) : '',
+    // A burst ("hi" / "I need a haircut" / "tomorrow?") is read as one request, as the real model reads it.
+    text: burstText(list, lastUser),
     earlier: list.slice(0, Math.max(lastUser, 0)),
     services: [...system.matchAll(/^- (.+?): \d+ min\b/gm)].map((m) => m[1] ?? '').filter(Boolean),
     today: today && parseLocalDate(today) ? today : undefined,
@@ -59,8 +60,16 @@ export function offlineTurn(messages: WireMessage[], toolNames: string[]): Offli
   if (last?.role === 'tool') return afterToolResult(req, intent, since, last);
   if (since.some((m) => m.role === 'tool')) return help(req);
   // Taps only come from choices present_options put out, so without it a tap is read like any other text.
-  const tap = req.tools.has(PRESENT_OPTIONS) ? tapIn(req.text) : undefined;
+  const tap = req.tools.has(PRESENT_OPTIONS) ? tapIn(lastUser >= 0 ? textOf(list[lastUser]?.content) : '') : undefined;
   return callOrHelp(req, tap ? bookTapped(req, tap.service, tap.start) : intent && firstCall(req, intent));
+}
+
+/** The customer's messages since the assistant last spoke, up to the latest, joined in order. */
+function burstText(list: WireMessage[], lastUser: number): string {
+  if (lastUser < 0) return '';
+  let start = lastUser;
+  while (start > 0 && list[start - 1]?.role === 'user') start--;
+  return list.slice(start, lastUser + 1).map((m) => textOf(m.content)).join('\n');
 }
 
 /** The first step for an intent: the action itself when the message says enough, else a look-up. */

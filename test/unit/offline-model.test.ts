@@ -468,3 +468,16 @@ test('the sandbox endpoint answers with the offline model\'s tool calls when not
     await app.close();
   }
 });
+
+test('a burst of messages is read as one request: the service and the question come from different messages', () => {
+  const messages: WireMessage[] = [
+    { role: 'system', content: SYSTEM },
+    { role: 'assistant', content: 'Hello earlier!' },
+    { role: 'user', content: 'hi' },
+    { role: 'user', content: 'I need a haircut' },
+    { role: 'user', content: 'what times are free tomorrow?' },
+  ];
+  expect(offlineTurn(messages, ALL_TOOLS)).toEqual({
+    toolCalls: [{ name: 'check_availability', arguments: { service: 'Haircut', date: '2026-11-29', days: null } }],
+  });
+});
