@@ -87,7 +87,8 @@ test('a message that arrives while a turn is running gets its own turn after it,
   // The model takes its time on the first turn (a tool call, then the answer).
   stack.sandbox.openai.enqueue({ toolCalls: [{ name: 'list_my_appointments', arguments: {} }] }, { content: 'You have none.' }, { content: 'Sure, Friday works.' });
   const first = await say('34688000031', 'do I have appointments?', now);
-  await pause(1000); // past the quiet window: the first turn has started
+  // Wait until the first turn has really started (its first model call), whatever the machine's speed.
+  while (stack.sandbox.openai.requests.length === 0) await pause(20);
   const second = await say('34688000031', 'and can I come Friday?', now + 2);
   const [a, b] = await Promise.all([result(first), result(second)]);
 
