@@ -35,7 +35,6 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
   PRESENT_OPTIONS_TOOL,
 ];
 
-export type ToolName = 'check_availability' | 'book_appointment' | 'list_my_appointments' | 'move_appointment' | 'cancel_appointment';
 
 export function unknownToolResult(name: string): string {
   const available = TOOL_DEFINITIONS.map((t) => t.name).join(', ') || 'none';
