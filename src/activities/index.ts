@@ -9,7 +9,8 @@ import { BUSINESS_ID } from '../workflows/search-attributes';
 import { messageArrived, type ArrivedMessage } from '../workflows/signals';
 import type { ChatMessage, ModelReply, ToolCall, ToolDefinition, BusinessProfile } from '../agent/types';
 import type { Database } from '../db/client';
-import { calendarFor, httpStatusOf, type CalendarAccess } from '../calendar/google-calendar';
+import { classifyCalendarFailure, toCalendarActivityFailure } from '../calendar/calendar-errors';
+import { calendarFor, type CalendarAccess } from '../calendar/google-calendar';
 import { loadBookingBusiness, loadBusinessProfile } from '../db/businesses';
 import { loadHistory, markOutboundFailed, markOutboundSent, prepareOutbound, recordInbound, upsertCustomer } from '../db/messages';
 import { hashIdentifier } from '../observability/privacy';
@@ -23,17 +24,6 @@ import type { ChatModel } from './model';
 
 export const HISTORY_LIMIT = 10;
 
-/** Refused credentials will be refused again: no point retrying until someone reconnects the calendar. */
-function classifyCalendarError(err: unknown): unknown {
-  const status = httpStatusOf(err);
-  const reason = (err as { response?: { data?: { error?: { errors?: Array<{ reason?: string }> } } } }).response?.data?.error?.errors?.[0]?.reason;
-  const rateLimited = reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded';
-  if ((status === 401 || status === 403) && !rateLimited) {
-    return ApplicationFailure.nonRetryable(`Google Calendar refused access (${status}${reason ? ` ${reason}` : ''})`, 'CalendarAccessRefused');
-  }
-  return err;
-}
-
 export interface ActivityDependencies {
   db: Database;
   /** For handing messages to conversation workflows (signal-with-start). */
@@ -42,6 +32,24 @@ export interface ActivityDependencies {
   whatsapp: WhatsAppSender;
   calendarAccess: CalendarAccess;
   maxIterations: number;
+}
+
+/**
+ * The activity failure for a calendar error. A refused credential is also
+ * written on the business, where operators see it: no booking can succeed
+ * until someone reconnects the calendar.
+ */
+async function calendarActivityFailure(db: Database, businessId: string, err: unknown): Promise<unknown> {
+  const failure = classifyCalendarFailure(err);
+  if (failure.kind === 'access-refused') {
+    await db.business.update({ where: { id: businessId }, data: { calendarAccessError: failure.reason, calendarAccessErrorAt: new Date() } });
+    log.error('Calendar connection refused; the business must reconnect its calendar', { businessId, reason: failure.reason });
+  }
+  return toCalendarActivityFailure(err, Context.current().info.attempt);
+}
+
+async function clearCalendarAccessError(db: Database, businessId: string): Promise<void> {
+  await db.business.update({ where: { id: businessId }, data: { calendarAccessError: null, calendarAccessErrorAt: null } });
 }
 
 export function createActivities({ db, temporal, model, whatsapp, calendarAccess, maxIterations }: ActivityDependencies) {
@@ -102,9 +110,11 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
       const business = await loadBookingBusiness(db, input.businessId);
       const ctx = { db, business, calendar: calendarFor(business, calendarAccess), customerId: input.customerId, now: new Date() };
       try {
-        return await runBookingTool(ctx, input.call, input.bookingKey);
+        const result = await runBookingTool(ctx, input.call, input.bookingKey);
+        if (business.calendarAccessError && ctx.calendar) await clearCalendarAccessError(db, business.id);
+        return result;
       } catch (err) {
-        throw classifyCalendarError(err);
+        throw await calendarActivityFailure(db, business.id, err);
       }
     },
 
@@ -114,7 +124,11 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
 
     async releaseBooking(input: { businessId: string; bookingKey: string }): Promise<boolean> {
       const business = await loadBookingBusiness(db, input.businessId);
-      return releaseBooking(db, calendarFor(business, calendarAccess), input.businessId, input.bookingKey);
+      try {
+        return await releaseBooking(db, calendarFor(business, calendarAccess), input.businessId, input.bookingKey);
+      } catch (err) {
+        throw await calendarActivityFailure(db, business.id, err);
+      }
     },
 
     async sendReply(input: {

@@ -45,13 +45,42 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
   };
 }
 
-/** 400s, auth errors and an exhausted quota will fail the same way every time. */
+/** The longest server-asked wait we honour; a longer one is capped so the customer is not left waiting for minutes. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * Maps OpenAI's documented errors to what Temporal should do:
+ * - 429 rate limits: retry after the delay the server asked for (retry-after-ms or retry-after);
+ * - 429 `insufficient_quota`, 400s, auth errors: never succeed by retrying;
+ * - 5xx, 408, 409 and timeouts: the retry policy's backoff (the error is passed through).
+ */
 export function classifyModelError(err: unknown): unknown {
   if (!(err instanceof OpenAI.APIError) || err.status === undefined) return err;
   const code = typeof err.code === 'string' ? err.code : undefined;
-  const permanent = code === 'insufficient_quota' || (err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 409 && err.status !== 429);
+  const label = `${err.status}${code ? ` ${code}` : ''}`;
+  if (err.status === 429 && code !== 'insufficient_quota') {
+    const delay = retryAfterMs(err.headers);
+    return ApplicationFailure.create({
+      message: `Model rate limited (${label})`,
+      type: 'ModelRateLimited',
+      ...(delay !== undefined ? { nextRetryDelay: Math.min(delay, MAX_RETRY_AFTER_MS) } : {}),
+    });
+  }
+  const permanent = code === 'insufficient_quota' || (err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 409);
   if (!permanent) return err;
-  return ApplicationFailure.nonRetryable(`Model request refused (${err.status}${code ? ` ${code}` : ''}): ${err.message}`, 'ModelRequestRefused');
+  return ApplicationFailure.nonRetryable(`Model request refused (${label}): ${err.message}`, 'ModelRequestRefused');
+}
+
+/** The wait a 429 asks for, in milliseconds: `retry-after-ms`, else `retry-after` in seconds or as an HTTP date. */
+export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms') ?? NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const after = headers?.get('retry-after');
+  if (!after) return undefined;
+  const seconds = Number(after);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {

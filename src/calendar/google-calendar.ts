@@ -43,6 +43,8 @@ export interface CalendarAccess {
   serviceAccountKeyFile?: string;
   /** OAuth client for businesses that connected with `npm run calendar:connect`. */
   oauthClient?: OAuthClientSettings;
+  /** How long one request may take before it is abandoned (and the activity retried); 15 s by default. */
+  timeoutMs?: number;
 }
 
 export interface OAuthClientSettings {
@@ -84,6 +86,8 @@ export function calendarFor(owner: CalendarOwner, access: CalendarAccess): Busin
     ...(access.rootUrl ? { rootUrl: ensureSlash(access.rootUrl) } : {}),
     // Temporal retries the activity; a second retry loop inside the client would hide failures and double waits.
     retry: false,
+    // Without a timeout a hung request would hold the activity until Temporal's own timeout.
+    timeout: access.timeoutMs ?? 15_000,
     // Node's own fetch, rather than the node-fetch that gaxios would import dynamically.
     fetchImplementation: fetch,
   });

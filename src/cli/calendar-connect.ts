@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   const now = new Date();
   await calendar!.listEvents(now, new Date(now.getTime() + 86_400_000)).catch((err: Error) => fail(`The token does not open calendar "${owner.googleCalendarId}": ${err.message}`));
 
-  await db.business.update({ where: { id: business.id }, data: owner });
+  // A fresh, proven connection clears any earlier refusal.
+  await db.business.update({ where: { id: business.id }, data: { ...owner, calendarAccessError: null, calendarAccessErrorAt: null } });
   await db.$disconnect();
   console.log(`Connected: "${business.name}" now books into calendar "${owner.googleCalendarId}".`);
 }

@@ -62,6 +62,8 @@ export interface BookingBusiness {
   services: BookableService[];
   googleCalendarId: string | null;
   googleRefreshToken: string | null;
+  /** Why Google last refused the calendar credentials, until a call succeeds again. */
+  calendarAccessError: string | null;
 }
 
 export async function loadBookingBusiness(db: Database, businessId: string): Promise<BookingBusiness> {
@@ -87,5 +89,6 @@ export async function loadBookingBusiness(db: Database, businessId: string): Pro
     services: b.services.map(({ id, name, durationMinutes, priceCents, currency }) => ({ id, name, durationMinutes, priceCents, currency })),
     googleCalendarId: b.googleCalendarId,
     googleRefreshToken: b.googleRefreshToken,
+    calendarAccessError: b.calendarAccessError,
   };
 }

@@ -1,6 +1,7 @@
 // The local stand-ins for Meta and OpenAI, served on one port. Everything they
 // received can be read back as JSON under /sandbox.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { FaultInjector } from './faults';
 import { GoogleCalendarStandIn } from './google-calendar';
 import { GoogleOAuthStandIn } from './google-oauth';
 import { GraphApiStandIn } from './graph-api';
@@ -11,6 +12,8 @@ export interface Sandbox {
   graph: GraphApiStandIn;
   calendar: GoogleCalendarStandIn;
   openai: OpenAIStandIn;
+  /** Makes the next requests to an endpoint fail, hang, or lose their answer. */
+  faults: FaultInjector;
   reset(): void;
   close(): Promise<void>;
 }
@@ -26,7 +29,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const graph = new GraphApiStandIn(options.whatsappAccessToken);
   const openai = new OpenAIStandIn();
   const calendar = new GoogleCalendarStandIn(options.googleAccessToken);
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
+  const faults = new FaultInjector();
+  // Force-closing connections lets close() finish while a fault holds a request open.
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
+  // First, so its hooks see every stand-in's routes.
+  faults.register(app);
   graph.register(app);
   openai.register(app);
   calendar.register(app);
@@ -35,12 +42,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     graph.reset();
     openai.reset();
     calendar.reset();
+    faults.reset();
   };
   app.get('/sandbox', async () => ({
     whatsappMessages: '/sandbox/whatsapp/messages',
     openaiRequests: '/sandbox/openai/requests',
     openaiScript: 'POST /sandbox/openai/script',
     calendarEvents: '/sandbox/calendar/events',
+    faults: ['GET /sandbox/faults', 'POST /sandbox/faults', 'DELETE /sandbox/faults'],
     googleOAuth: ['/o/oauth2/v2/auth', 'POST /token'],
     reset: 'DELETE /sandbox',
   }));
@@ -52,5 +61,5 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  return { url: `http://${host}:${port}`, graph, openai, calendar, reset, close: () => app.close() };
+  return { url: `http://${host}:${port}`, graph, openai, calendar, faults, reset, close: () => app.close() };
 }

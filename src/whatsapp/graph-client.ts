@@ -2,6 +2,7 @@
 // fetch and turns Meta's error envelope into a GraphApiError that says whether
 // trying again can help; retrying itself is Temporal's job, not this client's.
 
+import { classifyGraphError } from './graph-errors';
 import type { InteractivePayload } from './interactive';
 
 export interface GraphClientOptions {
@@ -25,10 +26,6 @@ export interface WhatsAppSender {
   markReadWithTyping(phoneNumberId: string, wamid: string): Promise<void>;
 }
 
-// Meta's codes for transient conditions (throttling, temporary unavailability):
-// https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
-const RETRYABLE_CODES = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131056, 133004]);
-
 export class GraphApiError extends Error {
   override name = 'GraphApiError';
   constructor(
@@ -36,6 +33,8 @@ export class GraphApiError extends Error {
     readonly httpStatus: number,
     readonly code: number | undefined,
     readonly retryable: boolean,
+    /** What the failure means, in words an operator can act on. */
+    readonly reason: string,
     readonly fbtraceId?: string,
   ) {
     super(message);
@@ -65,7 +64,8 @@ export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
     const address = 'waId' in recipient ? { to: recipient.waId } : { recipient: recipient.bsuid };
     const { status, answer } = await post(phoneNumberId, { recipient_type: 'individual', ...address, ...content });
     const wamid = answer?.messages?.[0]?.id;
-    if (!wamid) throw new GraphApiError('Graph API answered without a message id', status, undefined, true);
+    // Meta took the request, so it may well have sent it: sending again risks a duplicate.
+    if (!wamid) throw new GraphApiError('Graph API answered without a message id', status, undefined, false, 'Meta accepted the request but returned no message id');
     return { wamid };
   };
 
@@ -88,7 +88,7 @@ function toGraphApiError(status: number, payload: GraphErrorBody | undefined): G
   const error = payload?.error;
   const code = error?.code;
   const detail = error?.error_data?.details ? ` (${error.error_data.details})` : '';
-  const message = `Graph API ${status}${code !== undefined ? ` code ${code}` : ''}: ${error?.message ?? 'no error body'}${detail}`;
-  const retryable = code !== undefined ? RETRYABLE_CODES.has(code) : status >= 500 || status === 429;
-  return new GraphApiError(message, status, code, retryable, error?.fbtrace_id);
+  const { retryable, reason } = classifyGraphError(status, code);
+  const message = `Graph API ${status}${code !== undefined ? ` code ${code}` : ''}: ${reason} (${error?.message ?? 'no error body'}${detail})`;
+  return new GraphApiError(message, status, code, retryable, reason, error?.fbtrace_id);
 }

@@ -13,18 +13,29 @@ export const { recordInboundMessage, loadConversation, enqueueInConversation } =
 });
 
 // Model calls are slow and cost money: a generous timeout, a handful of tries.
-// The openai client's own retries are off, so these are the only ones.
+// The openai client's own retries are off, so these are the only ones. A 429
+// waits as long as OpenAI's retry-after asks (the failure's next-retry delay);
+// 5xx and timeouts back off; 400s and insufficient_quota are non-retryable and
+// end the turn with an apology (see activities/model.ts).
 export const { callModel } = proxyActivities<Activities>({
   startToCloseTimeout: '90 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
+// Calendar steps: Google's throttling (429, 403 rateLimitExceeded) and 5xx come
+// back with a jittered next-retry delay of their own, as Google asks; network
+// errors use this backoff; refused credentials and 400s are non-retryable
+// (calendar/calendar-errors.ts). Eight tries span about two minutes.
 export const { runTool, releaseBooking } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 8 },
 });
 
-// Sending is retried patiently on throttling; permanent refusals are non-retryable failures.
+// Sending is retried patiently on Meta's throttling and transient codes (1, 2, 4,
+// 80007, 130429, 131000, 131056…); refusals such as 131047 (outside the 24-hour
+// window) or 190 (bad token) are non-retryable and recorded with their reason
+// (whatsapp/graph-errors.ts). A send whose answer was lost is retried too: Meta
+// offers no idempotency key, so this is the one at-least-once step (README).
 export const { sendReply } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },

@@ -49,6 +49,10 @@ export interface StackOptions {
   /** Google token the worker presents to the Calendar stand-in (which accepts TEST_GOOGLE_TOKEN). */
   workerGoogleToken?: string;
   maxIterations?: number;
+  /** Client-side timeouts, short in tests that make a stand-in hang. */
+  modelTimeoutMs?: number;
+  graphTimeoutMs?: number;
+  calendarTimeoutMs?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -80,9 +84,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     dependencies: {
       db: database.db,
       temporal,
-      model: createOpenAIModel({ apiKey: 'test-openai-key', baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini' }),
-      whatsapp: createGraphClient({ baseUrl: sandbox.url, version: 'v23.0', accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN }),
-      calendarAccess: { rootUrl: sandbox.url, accessToken: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN },
+      model: createOpenAIModel({ apiKey: 'test-openai-key', baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini', timeoutMs: options.modelTimeoutMs }),
+      whatsapp: createGraphClient({ baseUrl: sandbox.url, version: 'v23.0', accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN, timeoutMs: options.graphTimeoutMs }),
+      calendarAccess: { rootUrl: sandbox.url, accessToken: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN, timeoutMs: options.calendarTimeoutMs },
       maxIterations: options.maxIterations ?? 4,
     },
   });
