@@ -12,7 +12,7 @@ import type { Database } from '../db/client';
 import { classifyCalendarFailure, toCalendarActivityFailure } from '../calendar/calendar-errors';
 import { calendarFor, type CalendarAccess } from '../calendar/google-calendar';
 import { loadBookingBusiness, loadBusinessProfile } from '../db/businesses';
-import { loadHistory, markOutboundFailed, markOutboundSent, prepareOutbound, recordInbound, upsertCustomer } from '../db/messages';
+import { loadHistory, markOutboundFailed, markOutboundSent, markSendAttempted, outboundWamid, prepareOutbound, recordInbound, upsertCustomer } from '../db/messages';
 import { hashIdentifier } from '../observability/privacy';
 import { GraphApiError, type WhatsAppSender } from '../whatsapp/graph-client';
 import type { ChoiceOption } from '../whatsapp/interactive';
@@ -32,6 +32,11 @@ export interface ActivityDependencies {
   whatsapp: WhatsAppSender;
   calendarAccess: CalendarAccess;
   maxIterations: number;
+  /**
+   * How long a retried send waits for a status webhook naming an earlier attempt
+   * whose fate is unknown, before sending again. 5 s by default.
+   */
+  sendConfirmationWaitMs?: number;
 }
 
 /**
@@ -52,7 +57,17 @@ async function clearCalendarAccessError(db: Database, businessId: string): Promi
   await db.business.update({ where: { id: businessId }, data: { calendarAccessError: null, calendarAccessErrorAt: null } });
 }
 
-export function createActivities({ db, temporal, model, whatsapp, calendarAccess, maxIterations }: ActivityDependencies) {
+export function createActivities({ db, temporal, model, whatsapp, calendarAccess, maxIterations, sendConfirmationWaitMs = 5000 }: ActivityDependencies) {
+  /** Polls for a status webhook that linked an earlier, unanswered send to its wamid. */
+  const waitForLinkedSend = async (messageId: string): Promise<string | null> => {
+    const deadline = Date.now() + sendConfirmationWaitMs;
+    for (;;) {
+      const wamid = await outboundWamid(db, messageId);
+      if (wamid || Date.now() >= deadline) return wamid;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+
   return {
     /** Hands a recorded message to its customer's conversation, starting the conversation if none runs. */
     async enqueueInConversation(input: { businessId: string; customerId: string; phoneNumberId: string; message: ArrivedMessage }): Promise<void> {
@@ -159,15 +174,21 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
           runId: input.runId,
         });
         // Sent by an earlier attempt whose result was recorded: do not send again.
-        if (outbound.wamid) {
-          wamids.push(outbound.wamid);
+        // An earlier attempt that may have reached Meta (crash, timeout) gets a short
+        // wait for the status webhook that would name it (see Message.sendAttemptedAt).
+        const alreadySent = outbound.wamid ?? (outbound.sendAttemptedAt ? await waitForLinkedSend(outbound.id) : null);
+        if (alreadySent) {
+          wamids.push(alreadySent);
           continue;
         }
+        if (outbound.sendAttemptedAt) log.warn('Sending again: an earlier attempt may have reached WhatsApp and no status confirmed it', { outboundKey: `${input.replyKey}:reply:${index}` });
+        const options = { callbackData: `${input.replyKey}:reply:${index}` };
+        await markSendAttempted(db, outbound.id, true);
         try {
           const { wamid } =
             part.kind === 'interactive'
-              ? await whatsapp.sendInteractive(input.phoneNumberId, recipient, part.interactive)
-              : await whatsapp.sendText(input.phoneNumberId, recipient, part.text);
+              ? await whatsapp.sendInteractive(input.phoneNumberId, recipient, part.interactive, options)
+              : await whatsapp.sendText(input.phoneNumberId, recipient, part.text, options);
           await markOutboundSent(db, outbound.id, wamid, new Date());
           wamids.push(wamid);
         } catch (err) {
@@ -176,6 +197,8 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
             log.warn('WhatsApp refused the reply', { code: err.code, to: hashIdentifier(customer.waId ?? customer.bsuid) });
             throw ApplicationFailure.nonRetryable(err.message, 'WhatsAppSendRefused');
           }
+          // Meta answered with an error, so nothing was sent: the retry need not wait for a status.
+          if (err instanceof GraphApiError) await markSendAttempted(db, outbound.id, false);
           throw err;
         }
       }

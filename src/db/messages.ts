@@ -119,7 +119,7 @@ export interface OutboundDraft {
 }
 
 /** Writes the outbound row before sending; a retry finds it, and its wamid if the send already went through. */
-export async function prepareOutbound(db: Database, draft: OutboundDraft): Promise<{ id: string; wamid: string | null }> {
+export async function prepareOutbound(db: Database, draft: OutboundDraft): Promise<{ id: string; wamid: string | null; sendAttemptedAt: Date | null }> {
   return db.message.upsert({
     where: { outboundKey: draft.outboundKey },
     create: {
@@ -135,13 +135,13 @@ export async function prepareOutbound(db: Database, draft: OutboundDraft): Promi
       status: 'PENDING',
     },
     update: {},
-    select: { id: true, wamid: true },
+    select: { id: true, wamid: true, sendAttemptedAt: true },
   });
 }
 
 export async function markOutboundSent(db: Database, messageId: string, wamid: string, sentAt: Date): Promise<void> {
   await db.$transaction(async (tx) => {
-    await tx.message.update({ where: { id: messageId }, data: { wamid, status: 'SENT', sentAt } });
+    await tx.message.update({ where: { id: messageId }, data: { wamid, status: 'SENT', sentAt, sendAttemptedAt: null } });
     // Status webhooks that raced ahead of this write are applied now.
     const early = await tx.pendingStatus.findMany({ where: { wamid }, orderBy: { occurredAt: 'asc' } });
     for (const s of early) await applyStatus(tx as unknown as Database, { wamid, status: s.status, occurredAt: s.occurredAt, errorCode: s.errorCode, errorTitle: s.errorTitle });
@@ -152,7 +152,7 @@ export async function markOutboundSent(db: Database, messageId: string, wamid: s
 export async function markOutboundFailed(db: Database, messageId: string, errorCode: number | undefined, errorTitle: string): Promise<void> {
   await db.message.update({
     where: { id: messageId },
-    data: { status: 'FAILED', failedAt: new Date(), errorCode: errorCode ?? null, errorTitle: errorTitle.slice(0, 500) },
+    data: { status: 'FAILED', failedAt: new Date(), errorCode: errorCode ?? null, errorTitle: errorTitle.slice(0, 500), sendAttemptedAt: null },
   });
 }
 
@@ -162,6 +162,9 @@ export interface StatusUpdate {
   occurredAt: Date;
   errorCode?: number | null;
   errorTitle?: string | null;
+  /** The business the status came for, and the callback data Meta echoed: together they find a send whose answer was lost. */
+  businessId?: string;
+  callbackData?: string;
 }
 
 const TIMESTAMP_COLUMN: Partial<Record<MessageStatus, string>> = {
@@ -179,6 +182,10 @@ const TIMESTAMP_COLUMN: Partial<Record<MessageStatus, string>> = {
 export async function recordStatus(db: Database, update: StatusUpdate): Promise<'applied' | 'pending'> {
   const matched = await applyStatus(db, update);
   if (matched > 0) return 'applied';
+  if (update.businessId && update.callbackData && (await linkLostSend(db, update.businessId, update.callbackData, update.wamid))) {
+    await applyStatus(db, update);
+    return 'applied';
+  }
   const parked = await db.pendingStatus.create({
     data: { wamid: update.wamid, status: update.status, occurredAt: update.occurredAt, errorCode: update.errorCode ?? null, errorTitle: update.errorTitle ?? null },
   });
@@ -188,6 +195,29 @@ export async function recordStatus(db: Database, update: StatusUpdate): Promise<
     return 'applied';
   }
   return 'pending';
+}
+
+/**
+ * A status for a wamid we never recorded, carrying the outbound key we sent as
+ * callback data: Meta took a send whose answer we never got (a crash or a
+ * timeout). Recording its wamid now keeps a retry from sending it again.
+ */
+async function linkLostSend(db: Database, businessId: string, outboundKey: string, wamid: string): Promise<boolean> {
+  const linked = await db.message.updateMany({
+    where: { businessId, outboundKey, direction: 'OUTBOUND', wamid: null },
+    data: { wamid, status: 'SENT', sendAttemptedAt: null },
+  });
+  return linked.count > 0;
+}
+
+/** The outbound message's wamid, if a status has linked it since; used by a retried send. */
+export async function outboundWamid(db: Database, messageId: string): Promise<string | null> {
+  return (await db.message.findUniqueOrThrow({ where: { id: messageId }, select: { wamid: true } })).wamid;
+}
+
+/** Notes that a send is about to go to Meta; see Message.sendAttemptedAt. */
+export async function markSendAttempted(db: Database, messageId: string, attempted: boolean): Promise<void> {
+  await db.message.update({ where: { id: messageId }, data: { sendAttemptedAt: attempted ? new Date() : null } });
 }
 
 async function applyStatus(db: Database, update: StatusUpdate): Promise<number> {

@@ -27,13 +27,21 @@ export type FaultBehaviour =
   /** Never answer; the request has no effect. The client's timeout decides what happens. */
   | { hang: 'before' }
   /** Handle the request (its effect happens) but never send the answer. */
-  | { hang: 'after' };
+  | { hang: 'after' }
+  /** Handle the request normally, after this many milliseconds. */
+  | { delayMs: number };
 
-export type Fault = FaultBehaviour & { endpoint: FaultEndpoint; /** How many matching requests fail; 1 by default. */ times?: number };
+export type Fault = FaultBehaviour & {
+  endpoint: FaultEndpoint;
+  /** How many matching requests are affected; 1 by default. */
+  times?: number;
+  /** How many matching requests pass untouched before the fault applies; 0 by default. */
+  skip?: number;
+};
 
 export interface FaultHit {
   endpoint: FaultEndpoint;
-  behaviour: 'respond' | 'hang-before' | 'hang-after';
+  behaviour: 'respond' | 'hang-before' | 'hang-after' | 'delay';
   at: string;
 }
 
@@ -41,6 +49,7 @@ interface PendingFault {
   endpoint: FaultEndpoint;
   behaviour: FaultBehaviour;
   remaining: number;
+  skip: number;
 }
 
 const NEVER = new Promise<never>(() => {});
@@ -53,8 +62,8 @@ export class FaultInjector {
 
   inject(fault: Fault): void {
     if (!(fault.endpoint in FAULT_ENDPOINTS)) throw new Error(`Unknown fault endpoint "${fault.endpoint}"`);
-    const { endpoint, times, ...behaviour } = fault;
-    this.pending.push({ endpoint, behaviour: behaviour as FaultBehaviour, remaining: times ?? 1 });
+    const { endpoint, times, skip, ...behaviour } = fault;
+    this.pending.push({ endpoint, behaviour: behaviour as FaultBehaviour, remaining: times ?? 1, skip: skip ?? 0 });
   }
 
   /** Resolves when a fault on this endpoint has fired (now or already). */
@@ -80,6 +89,11 @@ export class FaultInjector {
           .code(status)
           .headers(headers ?? {})
           .send(body ?? {});
+      }
+      if ('delayMs' in fault.behaviour) {
+        this.record(fault.endpoint, 'delay');
+        await new Promise((resolve) => setTimeout(resolve, (fault.behaviour as { delayMs: number }).delayMs));
+        return;
       }
       if (fault.behaviour.hang === 'before') {
         this.record(fault.endpoint, 'hang-before');
@@ -113,6 +127,10 @@ export class FaultInjector {
     if (!endpoint) return undefined;
     const fault = this.pending.find((f) => f.endpoint === endpoint && f.remaining > 0);
     if (!fault) return undefined;
+    if (fault.skip > 0) {
+      fault.skip--;
+      return undefined;
+    }
     fault.remaining--;
     this.pending = this.pending.filter((f) => f.remaining > 0);
     return fault;
@@ -144,8 +162,12 @@ function describeProblem(fault: Fault | undefined): string | undefined {
   if (!fault || typeof fault !== 'object') return 'Expected a JSON object';
   if (!(fault.endpoint in FAULT_ENDPOINTS)) return `"endpoint" must be one of ${Object.keys(FAULT_ENDPOINTS).join(', ')}`;
   if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) return '"times" must be a positive integer';
-  const hasRespond = 'respond' in fault && typeof fault.respond?.status === 'number';
-  const hasHang = 'hang' in fault && (fault.hang === 'before' || fault.hang === 'after');
-  if (hasRespond === hasHang) return 'Give either "respond": { "status", "body"?, "headers"? } or "hang": "before" | "after"';
+  if (fault.skip !== undefined && !(Number.isInteger(fault.skip) && fault.skip >= 0)) return '"skip" must be a whole number';
+  const kinds = [
+    'respond' in fault && typeof fault.respond?.status === 'number',
+    'hang' in fault && (fault.hang === 'before' || fault.hang === 'after'),
+    'delayMs' in fault && Number.isInteger(fault.delayMs) && fault.delayMs >= 0,
+  ].filter(Boolean).length;
+  if (kinds !== 1) return 'Give exactly one of "respond": { "status", "body"?, "headers"? }, "hang": "before" | "after", or "delayMs": <milliseconds>';
   return undefined;
 }

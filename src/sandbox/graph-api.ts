@@ -3,6 +3,13 @@
 // Meta's format, so the real client code is exercised end to end.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { signBody } from '../whatsapp/signature';
+
+/** Where Meta would post status webhooks for the messages it accepted, and the app secret it signs them with. */
+export interface StatusWebhookTarget {
+  url: string;
+  appSecret: string;
+}
 
 export interface SentWhatsAppMessage {
   wamid: string;
@@ -25,7 +32,16 @@ export class GraphApiStandIn {
   readonly sent: SentWhatsAppMessage[] = [];
   readonly readReceipts: ReadReceipt[] = [];
 
+  private statusTarget: StatusWebhookTarget | undefined;
+  /** Status webhooks that could not be delivered (the app was down): Meta would retry them; tests can look. */
+  readonly undeliveredStatuses: Array<{ wamid: string; status: string; error: string }> = [];
+
   constructor(private readonly accessToken: string) {}
+
+  /** Like Meta, post a signed `sent` and then `delivered` status webhook for every accepted message. */
+  deliverStatusesTo(target: StatusWebhookTarget | undefined): void {
+    this.statusTarget = target;
+  }
 
   register(app: FastifyInstance): void {
     app.post<{ Params: { version: string; phoneNumberId: string } }>('/:version/:phoneNumberId/messages', async (request, reply) => {
@@ -51,6 +67,8 @@ export class GraphApiStandIn {
       const to = String(body.to ?? body.recipient);
       const text = body.type === 'interactive' ? String((body.interactive as { body: { text: string } }).body.text) : String((body.text as { body: string }).body);
       this.sent.push({ wamid, phoneNumberId, to, type: String(body.type ?? 'text'), text, body, receivedAt: new Date().toISOString() });
+      // Sent independently of this answer, as Meta does: a status can arrive even when the answer is lost.
+      if (this.statusTarget) void this.postStatuses(this.statusTarget, phoneNumberId, wamid, to, body.biz_opaque_callback_data);
       const contact = body.to ? { input: to, wa_id: to } : { input: to, user_id: to };
       return reply.send({ messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: wamid }] });
     });
@@ -66,6 +84,46 @@ export class GraphApiStandIn {
   reset(): void {
     this.sent.length = 0;
     this.readReceipts.length = 0;
+    this.undeliveredStatuses.length = 0;
+  }
+
+  private async postStatuses(target: StatusWebhookTarget, phoneNumberId: string, wamid: string, recipient: string, callbackData: unknown): Promise<void> {
+    for (const status of ['sent', 'delivered']) {
+      const payload = {
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: '0',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: phoneNumberId, phone_number_id: phoneNumberId },
+                  statuses: [
+                    {
+                      id: wamid,
+                      status,
+                      timestamp: String(Math.floor(Date.now() / 1000)),
+                      recipient_id: recipient,
+                      ...(typeof callbackData === 'string' ? { biz_opaque_callback_data: callbackData } : {}),
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      };
+      const raw = JSON.stringify(payload);
+      try {
+        const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, target.appSecret) }, body: raw });
+        if (!response.ok) throw new Error(`answered ${response.status}`);
+      } catch (err) {
+        this.undeliveredStatuses.push({ wamid, status, error: err instanceof Error ? err.message : String(err) });
+        return;
+      }
+    }
   }
 }
 
@@ -77,6 +135,9 @@ function validateMessage(body: Record<string, unknown>): string | undefined {
   const byPhone = typeof body.to === 'string' && /^\+?\d{5,20}$/.test(body.to);
   const byBsuid = body.to === undefined && typeof body.recipient === 'string' && BSUID.test(body.recipient);
   if (!byPhone && !byBsuid) return '(#100) Invalid parameter: a phone number in "to" or a business-scoped user ID in "recipient" is required';
+  if (body.biz_opaque_callback_data !== undefined && (typeof body.biz_opaque_callback_data !== 'string' || body.biz_opaque_callback_data.length > 512)) {
+    return '(#100) Param biz_opaque_callback_data must be a string of at most 512 characters';
+  }
   const type = body.type ?? 'text';
   if (type === 'interactive') return validateInteractive(body.interactive);
   if (type !== 'text') return `(#100) Param type must be one of {TEXT, INTERACTIVE, ...}; this stand-in accepts text and interactive messages (got ${String(type)})`;

@@ -19,9 +19,17 @@ export interface SentMessage {
 /** A phone number (wa_id) when Meta shared one, else the business-scoped user ID (BSUID). */
 export type Recipient = { waId: string } | { bsuid: string };
 
+export interface SendOptions {
+  /**
+   * Sent as biz_opaque_callback_data, which Meta echoes in this message's status
+   * webhooks: a send whose answer was lost can still be recognised (up to 512 characters).
+   */
+  callbackData?: string;
+}
+
 export interface WhatsAppSender {
-  sendText(phoneNumberId: string, recipient: Recipient, body: string): Promise<SentMessage>;
-  sendInteractive(phoneNumberId: string, recipient: Recipient, interactive: InteractivePayload): Promise<SentMessage>;
+  sendText(phoneNumberId: string, recipient: Recipient, body: string, options?: SendOptions): Promise<SentMessage>;
+  sendInteractive(phoneNumberId: string, recipient: Recipient, interactive: InteractivePayload, options?: SendOptions): Promise<SentMessage>;
   /** Marks the customer's message as read (blue ticks) and shows "typing…" until the reply or 25 seconds. */
   markReadWithTyping(phoneNumberId: string, wamid: string): Promise<void>;
 }
@@ -59,10 +67,11 @@ export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
     return { status: response.status, answer };
   };
 
-  const send = async (phoneNumberId: string, recipient: Recipient, content: Record<string, unknown>): Promise<SentMessage> => {
+  const send = async (phoneNumberId: string, recipient: Recipient, content: Record<string, unknown>, options: SendOptions = {}): Promise<SentMessage> => {
     // Users who hide their number behind a username are addressed by BSUID in `recipient` instead of `to`.
     const address = 'waId' in recipient ? { to: recipient.waId } : { recipient: recipient.bsuid };
-    const { status, answer } = await post(phoneNumberId, { recipient_type: 'individual', ...address, ...content });
+    const callback = options.callbackData ? { biz_opaque_callback_data: options.callbackData.slice(0, 512) } : {};
+    const { status, answer } = await post(phoneNumberId, { recipient_type: 'individual', ...address, ...content, ...callback });
     const wamid = answer?.messages?.[0]?.id;
     // Meta took the request, so it may well have sent it: sending again risks a duplicate.
     if (!wamid) throw new GraphApiError('Graph API answered without a message id', status, undefined, false, 'Meta accepted the request but returned no message id');
@@ -74,12 +83,12 @@ export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
       await post(phoneNumberId, { status: 'read', message_id: wamid, typing_indicator: { type: 'text' } });
     },
 
-    sendText(phoneNumberId, recipient, body) {
-      return send(phoneNumberId, recipient, { type: 'text', text: { body, preview_url: false } });
+    sendText(phoneNumberId, recipient, body, options) {
+      return send(phoneNumberId, recipient, { type: 'text', text: { body, preview_url: false } }, options);
     },
 
-    sendInteractive(phoneNumberId, recipient, interactive) {
-      return send(phoneNumberId, recipient, { type: 'interactive', interactive });
+    sendInteractive(phoneNumberId, recipient, interactive, options) {
+      return send(phoneNumberId, recipient, { type: 'interactive', interactive }, options);
     },
   };
 }

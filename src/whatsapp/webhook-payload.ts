@@ -34,6 +34,8 @@ export const statusSchema = z.object({
   timestamp: z.string().regex(/^\d+$/),
   recipient_id: z.string().optional(),
   errors: z.array(statusErrorSchema).optional(),
+  // Echoes the biz_opaque_callback_data we sent with the message: links a status to a send whose answer we lost.
+  biz_opaque_callback_data: z.string().max(512).optional(),
 });
 
 const valueSchema = z.object({

@@ -7,7 +7,7 @@ import { messageWorkflowId } from '../../src/workflows/ids';
 import { FALLBACK_REPLY } from '../../src/workflows/turn';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
 
 let stack: Stack;
 const TZ = 'Europe/Madrid';
@@ -285,5 +285,37 @@ describe('the sandbox fault API', () => {
     expect((await fetch(`${stack.sandbox.url}/sandbox/faults`, { method: 'DELETE' })).status).toBe(200);
     const after = (await (await fetch(`${stack.sandbox.url}/sandbox/faults`)).json()) as { pending: unknown[] };
     expect(after.pending).toEqual([]);
+  });
+});
+
+describe('a send whose answer is lost', () => {
+  test("is recognised from Meta's status webhook (biz_opaque_callback_data) and not sent again", async () => {
+    stack.sandbox.graph.deliverStatusesTo({ url: stack.webhookUrl, appSecret: TEST_APP_SECRET });
+    try {
+      fault({ endpoint: 'whatsapp.send', hang: 'after' });
+      stack.sandbox.openai.enqueue({ content: 'Only once.' });
+      const { result, waId } = await turn('hi');
+
+      expect(result.outcome).toBe('replied');
+      const sent = sentTo(waId);
+      expect(sent.map((m) => m.text)).toEqual(['Only once.']);
+      expect(result.sentMessageIds).toEqual([sent[0]!.wamid]);
+      expect((sent[0]!.body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data).toMatch(/^turn-.*:reply:0$/);
+      const stored = await stack.database.db.message.findFirstOrThrow({ where: { direction: 'OUTBOUND', customer: { waId } } });
+      expect(stored).toMatchObject({ wamid: sent[0]!.wamid, sendAttemptedAt: null });
+      expect(['SENT', 'DELIVERED']).toContain(stored.status);
+    } finally {
+      stack.sandbox.graph.deliverStatusesTo(undefined);
+    }
+  });
+
+  test('with no status webhook to go by, is sent again: the one at-least-once window', async () => {
+    fault({ endpoint: 'whatsapp.send', hang: 'after' });
+    stack.sandbox.openai.enqueue({ content: 'Maybe twice.' });
+    const { result, waId } = await turn('hi');
+
+    expect(result.outcome).toBe('replied');
+    expect(sentTo(waId).map((m) => m.text)).toEqual(['Maybe twice.', 'Maybe twice.']);
+    expect(result.sentMessageIds).toEqual([sentTo(waId)[1]!.wamid]);
   });
 });

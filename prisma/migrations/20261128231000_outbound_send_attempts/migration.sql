@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "message" ADD COLUMN     "send_attempted_at" TIMESTAMPTZ(3);
+

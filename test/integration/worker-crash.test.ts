@@ -1,0 +1,143 @@
+// Exactly once through crashes. Four customers' turns are each held at a
+// different step by the stand-ins; the worker process is then killed with
+// SIGKILL (no cleanup, no goodbye to Temporal) and a new worker process takes
+// over. Every turn must end with exactly one calendar event and appointment row
+// per booking and exactly one WhatsApp message per reply part.
+import { addDays, fromLocal, localDateOf, parseLocalDateTime, weekdayOf } from '../../src/booking/time';
+import type { FaultEndpoint } from '../../src/sandbox/faults';
+import { messageWorkflowId } from '../../src/workflows/ids';
+import type { TurnResult } from '../../src/workflows/types';
+import { newWamid } from '../support/payloads';
+import { startWorkerProcess, type ServiceProcess } from '../support/processes';
+import { DEMO_PHONE_NUMBER_ID, startStack, type Stack } from '../support/stack';
+
+jest.setTimeout(240_000);
+
+let stack: Stack;
+const workers: ServiceProcess[] = [];
+const TZ = 'Europe/Madrid';
+
+beforeAll(async () => {
+  stack = await startStack({ inProcessWorker: false, statusWebhooks: true });
+});
+
+afterAll(async () => {
+  for (const worker of workers) worker.kill('SIGKILL');
+  await Promise.all(workers.map((w) => w.exited));
+  await stack?.stop();
+});
+
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const hits = (endpoint: FaultEndpoint) => stack.sandbox.faults.hits.filter((h) => h.endpoint === endpoint).length;
+
+function startTurn(waId: string, text: string): { workflowId: string; result: Promise<TurnResult> } {
+  const wamid = newWamid();
+  const workflowId = messageWorkflowId(wamid);
+  const started = stack.temporal.workflow.start('handleInboundMessage', {
+    taskQueue: stack.taskQueue,
+    workflowId,
+    args: [{ businessId: stack.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', handling: 'answer', text, timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId } }],
+  });
+  return { workflowId, result: started.then((handle) => handle.result() as Promise<TurnResult>) };
+}
+
+function upcoming(weekday: 'mon' | 'tue' | 'wed' | 'thu' | 'fri'): string {
+  let date = addDays(localDateOf(new Date(), TZ), 3);
+  while (weekdayOf(date) !== weekday) date = addDays(date, 1);
+  return date;
+}
+
+async function attemptsOf(waId: string, activityType: string): Promise<number[]> {
+  const customer = await stack.database.db.customer.findFirstOrThrow({ where: { waId } });
+  const history = await stack.temporal.workflow.getHandle(`conversation-${customer.id}`).fetchHistory();
+  const scheduled = new Map<string, string>();
+  const attempts: number[] = [];
+  for (const event of history.events ?? []) {
+    if (event.activityTaskScheduledEventAttributes) scheduled.set(String(event.eventId), event.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+    const started = event.activityTaskStartedEventAttributes;
+    if (started && scheduled.get(String(started.scheduledEventId)) === activityType) attempts.push(started.attempt ?? 1);
+  }
+  return attempts;
+}
+
+test('a worker killed at each step of a turn leaves every booking and reply made exactly once', async () => {
+  const { sandbox, database } = stack;
+  workers.push(await startWorkerProcess(stack.workerProcessEnv()));
+
+  const date = upcoming('tue');
+  const slot = (time: string) => fromLocal(parseLocalDateTime(`${date}T${time}`)!, TZ)!;
+  const customers = { A: '34611000001', B: '34611000002', C: '34611000003', D: '34611000004' };
+
+  // A — killed after the model call: the model asked to book, the calendar request is in flight.
+  sandbox.openai.enqueue({ toolCalls: [{ name: 'book_appointment', arguments: { service: 'Haircut', start: `${date}T10:00`, customer_name: 'Ana' } }] });
+  sandbox.faults.inject({ endpoint: 'calendar.insert', hang: 'before' });
+  const a = startTurn(customers.A, 'Book a haircut at 10');
+  await until('A to reach the calendar', () => hits('calendar.insert') === 1);
+
+  // B — killed after the calendar event was created, before its answer came back.
+  sandbox.openai.enqueue({ toolCalls: [{ name: 'book_appointment', arguments: { service: 'Haircut', start: `${date}T12:00`, customer_name: 'Bea' } }] });
+  sandbox.faults.inject({ endpoint: 'calendar.insert', hang: 'after' });
+  const b = startTurn(customers.B, 'Book a haircut at 12');
+  await until('B to create its event', () => hits('calendar.insert') === 2);
+
+  // C — killed after a send: the first part of a two-part reply went out and was recorded.
+  const longReply = `${'Here is everything about our services. '.repeat(110)}\n\n${'And here are our opening hours in detail. '.repeat(40)}`;
+  sandbox.openai.enqueue({ content: longReply });
+  sandbox.faults.inject({ endpoint: 'whatsapp.send', skip: 1, hang: 'before' });
+  const c = startTurn(customers.C, 'Tell me everything');
+  await until('C to send its first part', () => hits('whatsapp.send') === 1);
+  await until('C to record its first part', async () => (await database.db.message.count({ where: { direction: 'OUTBOUND', customer: { waId: customers.C }, wamid: { not: null } } })) === 1);
+
+  // D — killed after the send reached Meta but before the answer (and so the wamid) was recorded.
+  sandbox.openai.enqueue({ content: 'Short and sweet.' });
+  sandbox.faults.inject({ endpoint: 'whatsapp.send', hang: 'after' });
+  const d = startTurn(customers.D, 'Hi');
+  await until('D to reach Meta', () => hits('whatsapp.send') === 2);
+
+  // The model's answers for A and B once their bookings are through.
+  sandbox.openai.enqueue({ content: 'Booked, see you then.' }, { content: 'Booked, see you then.' });
+
+  workers[0]!.kill('SIGKILL');
+  expect(await workers[0]!.exited).toBe('SIGKILL');
+  workers.push(await startWorkerProcess(stack.workerProcessEnv()));
+
+  const results = await Promise.all([a.result, b.result, c.result, d.result]);
+  expect(results.map((r) => r.outcome)).toEqual(['replied', 'replied', 'replied', 'replied']);
+
+  // Bookings: one event and one row each.
+  const events = sandbox.calendar.allEvents().filter((e) => e.status === 'confirmed');
+  expect(events.map((e) => new Date(String(e.start?.dateTime)).getTime()).sort()).toEqual([slot('10:00').getTime(), slot('12:00').getTime()]);
+  const appointments = await database.db.appointment.findMany({ where: { status: 'BOOKED' }, include: { customer: true }, orderBy: { startsAt: 'asc' } });
+  expect(appointments.map((ap) => [ap.customer.waId, ap.startsAt])).toEqual([
+    [customers.A, slot('10:00')],
+    [customers.B, slot('12:00')],
+  ]);
+  expect(new Set(appointments.map((ap) => ap.calendarEventId))).toEqual(new Set(events.map((e) => e.id)));
+
+  // Replies: one message per part, never two.
+  const sentTo = (waId: string) => sandbox.graph.sent.filter((m) => m.to === waId).map((m) => m.text);
+  expect(sentTo(customers.A)).toEqual(['Booked, see you then.']);
+  expect(sentTo(customers.B)).toEqual(['Booked, see you then.']);
+  expect(sentTo(customers.C)).toHaveLength(2);
+  expect(new Set(sentTo(customers.C)).size).toBe(2);
+  expect(sentTo(customers.D)).toEqual(['Short and sweet.']);
+
+  // D's send was recognised from Meta's status webhook (biz_opaque_callback_data), not sent again.
+  const dMessage = await database.db.message.findFirstOrThrow({ where: { direction: 'OUTBOUND', customer: { waId: customers.D } } });
+  expect(dMessage.wamid).toBe(sandbox.graph.sent.find((m) => m.to === customers.D)!.wamid);
+  expect(results[3]!.sentMessageIds).toEqual([dMessage.wamid]);
+
+  // The kill really interrupted each step: the new worker completed it on a second attempt.
+  // (History records one started event per activity, carrying the attempt that finished.)
+  expect(await attemptsOf(customers.A, 'runTool')).toEqual([2]);
+  expect(await attemptsOf(customers.B, 'runTool')).toEqual([2]);
+  expect(await attemptsOf(customers.C, 'sendReply')).toEqual([2]);
+  expect(await attemptsOf(customers.D, 'sendReply')).toEqual([2]);
+});
