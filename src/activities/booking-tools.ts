@@ -14,6 +14,7 @@ import {
   type BookingContext,
   type BookingOutcome,
 } from '../booking/appointments';
+import { addDays, localDateOf, parseLocalDate } from '../booking/time';
 import { unknownToolResult } from '../agent/tools';
 import type { ToolCall } from '../agent/types';
 
@@ -28,13 +29,19 @@ export interface ToolResult {
   effect?: ToolEffect;
 }
 
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+// A date the calendar does not have ("2026-02-30", "0000-01-01") used to pass the
+// pattern and throw deep in the availability code, so the tool was retried for a
+// minute and then reported as "temporarily unavailable"; it is a bad argument.
+const localDate = z.string().refine((date) => parseLocalDate(date) !== undefined, 'expected a real date, YYYY-MM-DD');
 const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'expected YYYY-MM-DDTHH:mm');
 const appointmentId = z.uuid('not an appointment id from list_my_appointments');
+// Trimmed, because a blank name matched every service by substring (and booked the
+// first); bounded, because the name is echoed back to the model in refusals.
+const serviceName = z.string().trim().min(1).max(200);
 
 const argumentSchemas = {
-  check_availability: z.object({ service: z.string().min(1), date: localDate, days: z.number().int().min(1).max(7).nullable() }),
-  book_appointment: z.object({ service: z.string().min(1), start: localDateTime, customer_name: z.string().trim().min(1).max(100) }),
+  check_availability: z.object({ service: serviceName, date: localDate, days: z.number().int().min(1).max(7).nullable() }),
+  book_appointment: z.object({ service: serviceName, start: localDateTime, customer_name: z.string().trim().min(1).max(100) }),
   list_my_appointments: z.object({}),
   move_appointment: z.object({ appointment_id: appointmentId, new_start: localDateTime }),
   cancel_appointment: z.object({ appointment_id: appointmentId }),
@@ -55,6 +62,10 @@ const handlers: Handlers = {
   async check_availability(ctx, args) {
     const service = findService(ctx.business, args.service);
     if (!service) return { content: answer({ ok: false, error: `Unknown service "${args.service}". Services: ${ctx.business.services.map((s) => s.name).join(', ')}` }) };
+    const { timeZone, maxDaysAhead } = ctx.business.policy;
+    const lastDate = addDays(localDateOf(ctx.now, timeZone), maxDaysAhead);
+    // Said plainly rather than answered with empty days, so the model does not offer "no free times" for a date nobody can book.
+    if (args.date > lastDate) return { content: answer({ ok: false, error: `That date is too far ahead: appointments can be booked up to ${maxDaysAhead} days ahead, until ${lastDate}.` }) };
     const days = await availability(ctx, service.durationMinutes, args.date, args.days ?? 1);
     return { content: answer({ ok: true, service: service.name, durationMinutes: service.durationMinutes, timeZone: ctx.business.policy.timeZone, days }) };
   },

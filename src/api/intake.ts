@@ -6,7 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/client';
 import { recordStatus } from '../db/messages';
 import type { MessageStatus } from '../generated/prisma/enums';
-import { hashIdentifier } from '../observability/privacy';
+import { describeText, hashIdentifier } from '../observability/privacy';
 import { messageContent } from '../whatsapp/message-content';
 import type { ParsedWebhook, RoutedMessage, RoutedStatus } from '../whatsapp/webhook-payload';
 import type { handleInboundMessage } from '../workflows';
@@ -28,6 +28,8 @@ export interface IntakeDependencies {
   taskQueue: string;
   businesses: BusinessDirectory;
   log: FastifyBaseLogger;
+  /** TRACE_LOG_PII: message text may be logged (at debug level); otherwise, and by default, only its length is. */
+  logPii?: boolean;
 }
 
 export async function processWebhook(deps: IntakeDependencies, parsed: ParsedWebhook): Promise<IntakeReport> {
@@ -73,6 +75,8 @@ async function startMessageWorkflow(deps: IntakeDependencies, routed: RoutedMess
       typedSearchAttributes: [{ key: BUSINESS_ID, value: business.id }],
     });
     deps.log.info({ workflowId, businessId: business.id, from: hashIdentifier(waId ?? bsuid), type: message.type }, 'Message workflow started');
+    // TRACE_LOG_PII was documented but never read: the text could not be seen even when allowed, so following a conversation meant reading the database.
+    deps.log.debug({ workflowId, text: describeText(content.text, deps.logPii ?? false) }, 'Message text');
     return { id: message.id, workflowId, status: 'started' };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {

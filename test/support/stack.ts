@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Logger as TemporalLogger } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { createOpenAIModel } from '../../src/activities/model';
 import { buildApp } from '../../src/api/app';
 import { loadConfig } from '../../src/config';
@@ -20,9 +22,10 @@ export const TEST_VERIFY_TOKEN = 'test-verify-token';
 export const TEST_ACCESS_TOKEN = 'test-access-token';
 export const DEMO_PHONE_NUMBER_ID = '100000000000001';
 export const TEST_GOOGLE_TOKEN = 'test-google-token';
+export const TEST_OPENAI_KEY = 'test-openai-key';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-let runtimeQuieted = false;
+let runtimeInstalled = false;
 
 /** The workflow bundle, built once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
@@ -53,12 +56,20 @@ export interface StackOptions {
   modelTimeoutMs?: number;
   graphTimeoutMs?: number;
   calendarTimeoutMs?: number;
+  /** The Temporal runtime's logger (worker, activities, workflows). One per process: only the first stack of a test file can choose it. */
+  runtimeLogger?: TemporalLogger;
+  /** The API's log lines, from this level, go here instead of nowhere. */
+  apiLog?: { level: 'trace' | 'debug' | 'info'; destination: DestinationStream };
+  /** TRACE_LOG_PII for the API. */
+  traceLogPii?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  if (!runtimeQuieted) {
-    Runtime.install({ logger: quietLogger });
-    runtimeQuieted = true;
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: options.runtimeLogger ?? quietLogger });
+    runtimeInstalled = true;
+  } else if (options.runtimeLogger && Runtime.instance().logger !== options.runtimeLogger) {
+    throw new Error('The Temporal runtime is already installed with another logger: pass runtimeLogger to the first stack of the file');
   }
   const address = process.env.TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run the tests through jest');
@@ -84,7 +95,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     dependencies: {
       db: database.db,
       temporal,
-      model: createOpenAIModel({ apiKey: 'test-openai-key', baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini', timeoutMs: options.modelTimeoutMs }),
+      model: createOpenAIModel({ apiKey: TEST_OPENAI_KEY, baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini', timeoutMs: options.modelTimeoutMs }),
       whatsapp: createGraphClient({ baseUrl: sandbox.url, version: 'v23.0', accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN, timeoutMs: options.graphTimeoutMs }),
       calendarAccess: { rootUrl: sandbox.url, accessToken: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN, timeoutMs: options.calendarTimeoutMs },
       maxIterations: options.maxIterations ?? 4,
@@ -96,9 +107,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     APP_SECRET: TEST_APP_SECRET,
     VERIFY_TOKEN: TEST_VERIFY_TOKEN,
     TEMPORAL_TASK_QUEUE: taskQueue,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.apiLog?.level ?? 'silent',
+    TRACE_LOG_PII: options.traceLogPii ? 'true' : 'false',
   });
-  const app = await buildApp({ config, db: database.db, temporal });
+  const app = await buildApp({ config, db: database.db, temporal, logDestination: options.apiLog?.destination });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
 
