@@ -25,7 +25,9 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { db,
     const checks = Object.fromEntries(
       await Promise.all([
         check('database', () => db.$queryRaw`SELECT 1`),
-        check('temporal', () => temporal.workflowService.getSystemInfo({})),
+        // A deadline on the call itself, not only on our wait: an abandoned call would keep
+        // retrying inside the gRPC client long after this answer was sent.
+        check('temporal', () => temporal.withDeadline(Date.now() + 2_000, () => temporal.workflowService.getSystemInfo({}))),
       ]),
     );
     const ready = Object.values(checks).every((v) => v === 'ok');

@@ -32,6 +32,9 @@ export interface IntakeDependencies {
   logPii?: boolean;
 }
 
+/** How long starting a workflow may take before the webhook gives up and answers 503. */
+const START_DEADLINE_MS = 5_000;
+
 export async function processWebhook(deps: IntakeDependencies, parsed: ParsedWebhook): Promise<IntakeReport> {
   const [messages, statuses] = await Promise.all([
     Promise.all(parsed.messages.map((m) => startMessageWorkflow(deps, m))),
@@ -67,13 +70,17 @@ async function startMessageWorkflow(deps: IntakeDependencies, routed: RoutedMess
     customer: { waId, bsuid, profileName: contact?.profile?.name },
   };
   try {
-    await deps.temporal.workflow.start<typeof handleInboundMessage>('handleInboundMessage', {
-      taskQueue: deps.taskQueue,
-      workflowId,
-      args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [{ key: BUSINESS_ID, value: business.id }],
-    });
+    // Bounded, so an unreachable Temporal means a prompt 503 (Meta retries) rather than a request
+    // that outlives Meta's patience while the client keeps retrying the connection.
+    await deps.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+      deps.temporal.workflow.start<typeof handleInboundMessage>('handleInboundMessage', {
+        taskQueue: deps.taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [{ key: BUSINESS_ID, value: business.id }],
+      }),
+    );
     deps.log.info({ workflowId, businessId: business.id, from: hashIdentifier(waId ?? bsuid), type: message.type }, 'Message workflow started');
     // TRACE_LOG_PII was documented but never read: the text could not be seen even when allowed, so following a conversation meant reading the database.
     deps.log.debug({ workflowId, text: describeText(content.text, deps.logPii ?? false) }, 'Message text');
@@ -98,6 +105,8 @@ async function recordDeliveryStatus(deps: IntakeDependencies, routed: RoutedStat
     occurredAt: new Date(Number(status.timestamp) * 1000),
     errorCode: error?.code,
     errorTitle: error?.title ?? error?.message,
+    businessId: business.id,
+    callbackData: status.biz_opaque_callback_data,
   });
   if (status.status === 'failed') deps.log.warn({ wamid: status.id, code: error?.code, title: error?.title }, 'WhatsApp reports a failed delivery');
   return { id: status.id, status: status.status, recorded };

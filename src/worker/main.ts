@@ -4,7 +4,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { createOpenAIModel } from '../activities/model';
 import { calendarAccess, loadConfig, loadDotEnv, requireDatabaseUrl } from '../config';
 import { createDatabase } from '../db/client';
-import { createLogger } from '../observability/logger';
+import { createLogger, temporalLogger } from '../observability/logger';
 import { createGraphClient } from '../whatsapp/graph-client';
 import { createWorker } from './create-worker';
 
@@ -13,14 +13,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
   Runtime.install({
-    logger: {
-      log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error')]({ ...meta }, message),
-      trace: (message, meta) => logger.trace(meta ?? {}, message),
-      debug: (message, meta) => logger.debug(meta ?? {}, message),
-      info: (message, meta) => logger.info(meta ?? {}, message),
-      warn: (message, meta) => logger.warn(meta ?? {}, message),
-      error: (message, meta) => logger.error(meta ?? {}, message),
-    },
+    // Payloads (message text, phone numbers) are reduced to their size even at trace level.
+    logger: temporalLogger(logger),
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
   });
 

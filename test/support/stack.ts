@@ -43,6 +43,8 @@ export interface Stack {
   app: FastifyInstance;
   webhookUrl: string;
   businessId: string;
+  /** The environment for a worker in its own process (src/worker/main.ts) that serves this stack. */
+  workerProcessEnv(): Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,10 @@ export interface StackOptions {
   modelTimeoutMs?: number;
   graphTimeoutMs?: number;
   calendarTimeoutMs?: number;
+  /** false: no worker in this process; tests start one with workerProcessEnv() and kill it at will. */
+  inProcessWorker?: boolean;
+  /** The Graph stand-in posts signed `sent`/`delivered` status webhooks to the app, as Meta does. */
+  statusWebhooks?: boolean;
   /** The Temporal runtime's logger (worker, activities, workflows). One per process: only the first stack of a test file can choose it. */
   runtimeLogger?: TemporalLogger;
   /** The API's log lines, from this level, go here instead of nowhere. */
@@ -86,7 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // A short quiet window keeps single-message tests fast; burst tests set their own.
   await database.db.business.update({ where: { id: businessId }, data: { replyQuietWindowMs: 100, replyMaxWaitMs: 1000 } });
 
-  const worker: Worker = await createWorker({
+  const worker: Worker | undefined = options.inProcessWorker === false ? undefined : await createWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
@@ -101,7 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       maxIterations: options.maxIterations ?? 4,
     },
   });
-  const workerRun = worker.run();
+  const workerRun = worker?.run();
 
   const config = loadConfig({
     APP_SECRET: TEST_APP_SECRET,
@@ -113,6 +119,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const app = await buildApp({ config, db: database.db, temporal, logDestination: options.apiLog?.destination });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
+  const webhookUrl = `http://127.0.0.1:${port}/webhook`;
+  if (options.statusWebhooks) sandbox.graph.deliverStatusesTo({ url: webhookUrl, appSecret: TEST_APP_SECRET });
 
   return {
     sandbox,
@@ -120,11 +128,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporal,
     taskQueue,
     app,
-    webhookUrl: `http://127.0.0.1:${port}/webhook`,
+    webhookUrl,
     businessId,
+    workerProcessEnv: () => ({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      OPENAI_BASE_URL: `${sandbox.url}/v1`,
+      OPENAI_API_KEY: TEST_OPENAI_KEY,
+      GRAPH_API_BASE_URL: sandbox.url,
+      WHATSAPP_ACCESS_TOKEN: options.workerAccessToken ?? TEST_ACCESS_TOKEN,
+      GOOGLE_CALENDAR_ROOT_URL: sandbox.url,
+      GOOGLE_CALENDAR_ACCESS_TOKEN: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN,
+      AGENT_MAX_ITERATIONS: String(options.maxIterations ?? 4),
+    }),
     async stop() {
       await app.close();
-      worker.shutdown();
+      worker?.shutdown();
       await workerRun;
       await Promise.all([nativeConnection.close(), connection.close(), sandbox.close()]);
       await database.drop();

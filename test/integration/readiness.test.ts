@@ -1,0 +1,128 @@
+// PostgreSQL or Temporal briefly unreachable: the API reaches each through a TCP
+// proxy the test can cut. /readyz must fail and the webhook must answer 503 (so
+// Meta delivers again) — never 200 for a message that was not durably accepted —
+// and both must recover on their own once the link is back.
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app';
+import { loadConfig } from '../../src/config';
+import { createDatabase, type Database } from '../../src/db/client';
+import { messageWorkflowId } from '../../src/workflows/ids';
+import type { TurnResult } from '../../src/workflows/types';
+import { newWamid, postSigned, statusPayload, textMessagePayload } from '../support/payloads';
+import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type Stack } from '../support/stack';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+
+jest.setTimeout(120_000);
+
+let stack: Stack;
+let pgProxy: TcpProxy;
+let temporalProxy: TcpProxy;
+let db: Database;
+let connection: Connection;
+let app: FastifyInstance;
+let baseUrl: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const dbUrl = new URL(stack.database.url);
+  pgProxy = await startTcpProxy(dbUrl.hostname, Number(dbUrl.port));
+  const [temporalHost, temporalPort] = process.env.TEST_TEMPORAL_ADDRESS!.split(':');
+  temporalProxy = await startTcpProxy(temporalHost!, Number(temporalPort));
+
+  dbUrl.port = String(pgProxy.port);
+  db = createDatabase(dbUrl.toString(), { maxConnections: 2 });
+  connection = await Connection.connect({ address: `127.0.0.1:${temporalProxy.port}` });
+  const config = loadConfig({ APP_SECRET: TEST_APP_SECRET, VERIFY_TOKEN: TEST_VERIFY_TOKEN, TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_LEVEL: 'silent' });
+  app = await buildApp({ config, db, temporal: new Client({ connection, namespace: 'default' }) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  await app?.close();
+  await connection?.close();
+  await db?.$disconnect();
+  await Promise.all([pgProxy?.close(), temporalProxy?.close()]);
+  await stack?.stop();
+});
+
+async function readiness(): Promise<{ status: number; checks: Record<string, string> }> {
+  const response = await fetch(`${baseUrl}/readyz`);
+  return { status: response.status, checks: ((await response.json()) as { checks: Record<string, string> }).checks };
+}
+
+async function untilReady(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await readiness()).status !== 200) {
+    if (Date.now() > deadline) throw new Error(`Not ready again: ${JSON.stringify(await readiness())}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const message = (wamid: string, from: string) => textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from, text: 'Hello?', wamid });
+
+async function workflowExists(wamid: string): Promise<boolean> {
+  try {
+    await stack.temporal.workflow.getHandle(messageWorkflowId(wamid)).describe();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('ready when both answer', async () => {
+  expect(await readiness()).toEqual({ status: 200, checks: { database: 'ok', temporal: 'ok' } });
+});
+
+test('with PostgreSQL unreachable: not ready, and webhooks that need it answer 503; then they recover', async () => {
+  pgProxy.cut();
+  try {
+    const state = await readiness();
+    expect(state.status).toBe(503);
+    expect(state.checks.database).toMatch(/^unreachable/);
+    expect(state.checks.temporal).toBe('ok');
+
+    // Routing a message needs the business (not cached yet), recording a status needs the database.
+    const wamid = newWamid();
+    expect((await postSigned(`${baseUrl}/webhook`, message(wamid, '34633000001'), TEST_APP_SECRET)).status).toBe(503);
+    expect(await workflowExists(wamid)).toBe(false);
+    const status = statusPayload(DEMO_PHONE_NUMBER_ID, { wamid: newWamid(), status: 'delivered', timestamp: Math.floor(Date.now() / 1000) });
+    expect((await postSigned(`${baseUrl}/webhook`, status, TEST_APP_SECRET)).status).toBe(503);
+
+    pgProxy.restore();
+    await untilReady();
+    // Meta's redelivery of the same message is now accepted and answered.
+    stack.sandbox.openai.enqueue({ content: 'Here now.' });
+    expect((await postSigned(`${baseUrl}/webhook`, message(wamid, '34633000001'), TEST_APP_SECRET)).status).toBe(200);
+    const result = (await stack.temporal.workflow.getHandle(messageWorkflowId(wamid)).result()) as TurnResult;
+    expect(result.outcome).toBe('replied');
+    expect((await postSigned(`${baseUrl}/webhook`, status, TEST_APP_SECRET)).status).toBe(200);
+  } finally {
+    pgProxy.restore();
+  }
+});
+
+test('with Temporal unreachable: not ready, and a message answers 503 without being started; then it recovers', async () => {
+  temporalProxy.cut();
+  try {
+    const state = await readiness();
+    expect(state.status).toBe(503);
+    expect(state.checks.temporal).toMatch(/^unreachable/);
+    expect(state.checks.database).toBe('ok');
+
+    const wamid = newWamid();
+    expect((await postSigned(`${baseUrl}/webhook`, message(wamid, '34633000002'), TEST_APP_SECRET)).status).toBe(503);
+    expect(await workflowExists(wamid)).toBe(false);
+
+    temporalProxy.restore();
+    await untilReady();
+    stack.sandbox.openai.enqueue({ content: 'Back.' });
+    expect((await postSigned(`${baseUrl}/webhook`, message(wamid, '34633000002'), TEST_APP_SECRET)).status).toBe(200);
+    const result = (await stack.temporal.workflow.getHandle(messageWorkflowId(wamid)).result()) as TurnResult;
+    expect(result.outcome).toBe('replied');
+    expect(stack.sandbox.graph.sent.filter((m) => m.to === '34633000002').map((m) => m.text)).toEqual(['Back.']);
+  } finally {
+    temporalProxy.restore();
+  }
+});
