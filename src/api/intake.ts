@@ -36,9 +36,19 @@ export interface IntakeDependencies {
 const START_DEADLINE_MS = 5_000;
 
 export async function processWebhook(deps: IntakeDependencies, parsed: ParsedWebhook): Promise<IntakeReport> {
+  // One lookup per number per webhook: every item starts at once, so for a number not
+  // cached yet, a flood of 10,000 items would otherwise be 10,000 simultaneous queries.
+  const routes = new Map<string, ReturnType<BusinessDirectory['lookup']>>();
+  const businesses: BusinessDirectory = {
+    lookup(phoneNumberId) {
+      if (!routes.has(phoneNumberId)) routes.set(phoneNumberId, deps.businesses.lookup(phoneNumberId));
+      return routes.get(phoneNumberId)!;
+    },
+  };
+  const scoped = { ...deps, businesses };
   const [messages, statuses] = await Promise.all([
-    Promise.all(parsed.messages.map((m) => startMessageWorkflow(deps, m))),
-    Promise.all(parsed.statuses.map((s) => recordDeliveryStatus(deps, s))),
+    Promise.all(parsed.messages.map((m) => startMessageWorkflow(scoped, m))),
+    Promise.all(parsed.statuses.map((s) => recordDeliveryStatus(scoped, s))),
   ]);
   return { messages, statuses };
 }
@@ -47,13 +57,13 @@ async function startMessageWorkflow(deps: IntakeDependencies, routed: RoutedMess
   const { message, contact, phoneNumberId } = routed;
   const business = await deps.businesses.lookup(phoneNumberId);
   if (!business || !business.active) {
-    deps.log.warn({ phoneNumberId, wamid: message.id }, business ? 'Message for an inactive business ignored' : 'Message for an unknown phone_number_id ignored');
+    deps.log.warn({ phoneNumberId, message: hashIdentifier(message.id) }, business ? 'Message for an inactive business ignored' : 'Message for an unknown phone_number_id ignored');
     return { id: message.id, status: business ? 'inactive-business' : 'unknown-business' };
   }
   const waId = message.from ?? contact?.wa_id;
   const bsuid = message.from_user_id ?? contact?.user_id;
   if (!waId && !bsuid) {
-    deps.log.warn({ wamid: message.id }, 'Message without a sender ignored');
+    deps.log.warn({ message: hashIdentifier(message.id) }, 'Message without a sender ignored');
     return { id: message.id, status: 'no-sender' };
   }
 
@@ -108,6 +118,6 @@ async function recordDeliveryStatus(deps: IntakeDependencies, routed: RoutedStat
     businessId: business.id,
     callbackData: status.biz_opaque_callback_data,
   });
-  if (status.status === 'failed') deps.log.warn({ wamid: status.id, code: error?.code, title: error?.title }, 'WhatsApp reports a failed delivery');
+  if (status.status === 'failed') deps.log.warn({ message: hashIdentifier(status.id), code: error?.code, title: error?.title }, 'WhatsApp reports a failed delivery');
   return { id: status.id, status: status.status, recorded };
 }

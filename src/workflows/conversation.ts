@@ -61,7 +61,8 @@ async function answer(batch: ArrivedMessage[], input: ConversationInput): Promis
     phoneNumberId: input.phoneNumberId,
     latestWamid: latest.wamid,
     unreadableOnly: batch.every((m) => m.handling === 'unreadable'),
-    turnKey: `turn-${latest.wamid}`,
+    // From the message's workflow ID rather than its wamid, which embeds the phone number.
+    turnKey: `turn-${latest.messageWorkflowId}`,
     workflowId,
     runId,
   });

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { messageWorkflowId } from '../../src/workflows/ids';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
 
 const execFileAsync = promisify(execFile);
@@ -42,8 +43,9 @@ async function replay(...files: string[]): Promise<{ code: number; output: strin
 test('replays a fixture, prints the workflow, its Web UI link and the reply; a second replay is a duplicate', async () => {
   const first = await replay('fixtures/appointment_request.json');
   expect(first.code).toBe(0);
-  expect(first.output).toMatch(/✓ workflow wa-message-wamid\.HBgMMzkzNDAxMjM0NTY3/);
-  expect(first.output).toContain('/namespaces/default/workflows/wa-message-wamid.');
+  const workflowId = messageWorkflowId('wamid.HBgMMzkzNDAxMjM0NTY3FQIAEhgUM0E0QjFDMkQzRTRGNUE2QjdDOEQA');
+  expect(first.output).toContain(`✓ workflow ${workflowId}`);
+  expect(first.output).toContain(`/namespaces/default/workflows/${workflowId}`);
   // The offline model books a haircut for tomorrow at 17:00; whether that is
   // possible depends on the day the test runs, so either answer will do.
   expect(first.output).toMatch(/(✅ Booked|Sorry, I couldn't book) \*Haircut\* on \d{4}-\d{2}-\d{2} at 17:00/);
@@ -51,7 +53,7 @@ test('replays a fixture, prints the workflow, its Web UI link and the reply; a s
 
   const second = await replay('fixtures/appointment_request.json');
   expect(second.code).toBe(0);
-  expect(second.output).toMatch(/duplicate, already handled by workflow wa-message-/);
+  expect(second.output).toContain(`duplicate, already handled by workflow ${workflowId}`);
   expect(stack.sandbox.graph.sent).toHaveLength(1);
 });
 
