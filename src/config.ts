@@ -67,6 +67,8 @@ const schema = z.object({
 
   SANDBOX_PORT: port.default(8090),
   TRACE_LOG_PII: booleanFlag,
+  // Keys the hash of phone numbers in logs; APP_SECRET when unset. The same in every process.
+  LOG_HASH_KEY: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 export type Config = z.infer<typeof schema> & { isProduction: boolean };

@@ -3,10 +3,12 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, loadDotEnv, requireDatabaseUrl } from '../config';
 import { createDatabase } from '../db/client';
 import { buildApp } from './app';
+import { setIdentifierHashKey } from '../observability/privacy';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
+  setIdentifierHashKey(config.LOG_HASH_KEY ?? config.APP_SECRET);
   const db = createDatabase(requireDatabaseUrl(config));
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });

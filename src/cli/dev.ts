@@ -11,6 +11,7 @@ import { isPortOpen, startProcess, waitFor, type ManagedProcess } from '../local
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from '../local/temporal';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { setIdentifierHashKey } from '../observability/privacy';
 
 const projectRoot = path.resolve(__dirname, '..', '..');
 const dataDir = path.join(projectRoot, '.data');
@@ -28,6 +29,7 @@ function prefixed(name: string) {
 async function main(): Promise<void> {
   loadDotEnv(path.join(projectRoot, '.env'));
   const config = loadConfig();
+  setIdentifierHashKey(config.LOG_HASH_KEY ?? config.APP_SECRET);
   const cleanups: Array<() => Promise<void>> = [];
   let stopping = false;
   const stopAll = async (code: number) => {

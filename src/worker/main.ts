@@ -7,10 +7,12 @@ import { createDatabase } from '../db/client';
 import { createLogger, temporalLogger } from '../observability/logger';
 import { createGraphClient } from '../whatsapp/graph-client';
 import { createWorker } from './create-worker';
+import { setIdentifierHashKey } from '../observability/privacy';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
+  setIdentifierHashKey(config.LOG_HASH_KEY ?? config.APP_SECRET);
   const logger = createLogger(config.LOG_LEVEL, 'worker');
   Runtime.install({
     // Payloads (message text, phone numbers) are reduced to their size even at trace level.
