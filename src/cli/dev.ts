@@ -120,6 +120,8 @@ async function main(): Promise<void> {
       timeoutMs: 60_000,
       isDead: () => children.find((c) => c.exitReason())?.exitReason(),
     });
+    // Like Meta, the Graph stand-in reports sent/delivered statuses to the webhook, signed with the app secret.
+    if (sandbox && useSandboxGraph) sandbox.graph.deliverStatusesTo({ url: webhookUrl, appSecret: config.APP_SECRET });
     say('');
     say('WhatsApp booking agent is running');
     say(`  Webhook           ${webhookUrl}  (verify token: ${config.VERIFY_TOKEN === DEV_DEFAULTS.VERIFY_TOKEN ? DEV_DEFAULTS.VERIFY_TOKEN : 'from VERIFY_TOKEN'})`);
@@ -130,7 +132,8 @@ async function main(): Promise<void> {
     say(`  Demo business     ${demo.created ? 'created' : 'found'} for phone_number_id ${config.PHONE_NUMBER_ID}`);
     if (sandbox) {
       say(`  Sandbox           ${sandbox.url}/sandbox`);
-      if (useSandboxGraph) say(`    sent WhatsApp messages  ${sandbox.url}/sandbox/whatsapp/messages`);
+      if (useSandboxGraph) say(`    sent WhatsApp messages  ${sandbox.url}/sandbox/whatsapp/messages  (statuses posted back to the webhook)`);
+      say(`    fault injection         ${sandbox.url}/sandbox/faults`);
       if (useSandboxModel) say(`    model requests          ${sandbox.url}/sandbox/openai/requests  (offline stand-in model)`);
       if (useSandboxCalendar) say(`    calendar events         ${sandbox.url}/sandbox/calendar/events`);
     }
