@@ -226,7 +226,17 @@ export async function moveAppointment(ctx: BookingContext, args: { appointmentId
     return tx.appointment.update({ where: { id: current.id }, data: { startsAt: start, endsAt: end } });
   });
   if ('reason' in moved) return { ok: false, ...moved, alternatives: await alternativesNear(ctx, durationMinutes, start) };
-  if (ctx.calendar && current.calendarEventId) await ctx.calendar.moveEvent(current.calendarEventId, start, end, policy.timeZone);
+  if (ctx.calendar && current.calendarEventId) {
+    try {
+      await ctx.calendar.moveEvent(current.calendarEventId, start, end, policy.timeZone);
+    } catch (err) {
+      // The calendar did not follow: put the appointment back, so that if every retry
+      // fails too, the database and the calendar still agree on the old time (and the
+      // customer, told it could not be done, is right). A retry starts the move afresh.
+      await ctx.db.appointment.updateMany({ where: { id: current.id, startsAt: start }, data: { startsAt: current.startsAt, endsAt: current.endsAt } });
+      throw err;
+    }
+  }
   return { ok: true, appointment: view(ctx, moved), alreadyBooked: false };
 }
 

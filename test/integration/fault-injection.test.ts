@@ -319,3 +319,30 @@ describe('a send whose answer is lost', () => {
     expect(result.sentMessageIds).toEqual([sentTo(waId)[1]!.wamid]);
   });
 });
+
+describe('a move the calendar refuses', () => {
+  test('is undone in the database, so the database, the calendar and what the customer was told agree', async () => {
+    const date = upcoming('thu');
+    stack.sandbox.openai.enqueue(
+      { toolCalls: [{ name: 'book_appointment', arguments: { service: 'Haircut', start: `${date}T11:00`, customer_name: 'Ana' } }] },
+      { content: 'Booked.' },
+    );
+    const waId = newCustomer();
+    const booked = await turn('Haircut Thursday 11:00', waId);
+    const appointmentId = booked.result.appointments[0]!.appointmentId;
+    const original = fromLocal(parseLocalDateTime(`${date}T11:00`)!, TZ)!;
+
+    fault({ endpoint: 'calendar.patch', times: 3, respond: { status: 403, body: { error: { code: 403, message: 'Forbidden', errors: [{ reason: 'forbidden' }] } } } });
+    stack.sandbox.openai.enqueue(
+      { toolCalls: [{ name: 'move_appointment', arguments: { appointment_id: appointmentId, new_start: `${date}T16:00` } }] },
+      { content: 'Sorry, I could not move it.' },
+    );
+    const move = await turn('Move it to 16:00', waId);
+
+    expect(move.result.appointments).toEqual([]);
+    expect(String(stack.sandbox.openai.requests.at(-1)!.messages.at(-1)!.content)).toMatch(/temporarily unavailable/);
+    expect((await stack.database.db.appointment.findUniqueOrThrow({ where: { id: appointmentId } })).startsAt).toEqual(original);
+    const events = stack.sandbox.calendar.allEvents().filter((e) => e.status === 'confirmed');
+    expect(events.map((e) => new Date(String(e.start?.dateTime)))).toEqual([original]);
+  });
+});
