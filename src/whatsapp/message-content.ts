@@ -2,7 +2,7 @@
 // model: every message type Meta sends becomes plain text, and the workflow is
 // told how to treat it (answer with the model, record only, or a fixed reply).
 import { z } from 'zod';
-import type { InboundMessage } from './webhook-payload';
+import { storable, type InboundMessage } from './webhook-payload';
 
 export type ContentHandling = 'answer' | 'record-only' | 'unreadable';
 
@@ -35,6 +35,12 @@ const MEDIA_NOUNS: Record<string, string> = { image: 'a photo', video: 'a video'
 const quote = (text: string) => `"${text.replace(/\s+/g, ' ').trim()}"`;
 
 export function messageContent(message: InboundMessage & Record<string, unknown>): MessageContent {
+  const content = describe(message);
+  // Every part of the text is the sender's to choose, and it is stored: see storable().
+  return { ...content, text: storable(content.text) };
+}
+
+function describe(message: InboundMessage & Record<string, unknown>): MessageContent {
   const { type } = message;
   if (type === 'text' && message.text) return { type, text: message.text.body, handling: 'answer' };
 
@@ -55,7 +61,8 @@ export function messageContent(message: InboundMessage & Record<string, unknown>
       return { type, text: `[Shared a location: ${label ? `${label} ` : ''}(${latitude}, ${longitude})]`, handling: 'answer' };
     }
   }
-  if (type in MEDIA_NOUNS) {
+  // Own keys only: `in` would also find "constructor" or "toString" on Object.prototype.
+  if (Object.hasOwn(MEDIA_NOUNS, type)) {
     const parsed = media.safeParse(message[type]);
     const noun = type === 'audio' && parsed.success && parsed.data.voice ? 'a voice note' : MEDIA_NOUNS[type]!;
     const caption = parsed.success ? parsed.data.caption : undefined;

@@ -3,46 +3,65 @@
 // fields over time, and a webhook we reject is one Meta keeps redelivering.
 import { z } from 'zod';
 
+// Why these limits: a string that cannot be stored fails every retry, which is a 503
+// Meta redelivers for days, or a workflow whose first step never succeeds. Identifiers
+// are keys of PostgreSQL indexes, whose entries are bounded (about 2.7 kB); PostgreSQL
+// refuses NUL, and Prisma refuses a lone UTF-16 surrogate (which JSON's \ud800
+// escapes can produce) anywhere in a query.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Free text as PostgreSQL can store it: NUL dropped, a lone surrogate replaced by U+FFFD as any UTF-8 encoder would. */
+export const storable = (text: string): string => text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd');
+const isStorable = (s: string) => storable(s) === s;
+const storableText = z.string().transform(storable);
+/** Meta's own identifiers are short ASCII: one that cannot be stored as it is was not sent by Meta. */
+const storableId = z.string().max(256).refine(isStorable);
+const identifier = storableId.min(1);
+/** Seconds since the epoch, no later than 9999-12-31: both a JavaScript Date and PostgreSQL hold it. */
+const unixSeconds = z.string().regex(/^\d{1,12}$/).refine((s) => Number(s) <= 253_402_300_799);
+
 const contactSchema = z.object({
-  wa_id: z.string().optional(),
-  user_id: z.string().optional(),
-  profile: z.object({ name: z.string().optional() }).optional(),
+  // An empty sender ID stays readable (and matches nobody): intake.ts reports the message as without a sender.
+  wa_id: storableId.optional(),
+  user_id: storableId.optional(),
+  profile: z.object({ name: storableText.optional() }).optional(),
 });
 
 const textSchema = z.object({ body: z.string() });
 
 // Loose: the fields of each message type (interactive, location, image, …) are read by message-content.ts.
 export const inboundMessageSchema = z.looseObject({
-  id: z.string().min(1),
-  from: z.string().optional(),
-  from_user_id: z.string().optional(),
-  timestamp: z.string().regex(/^\d+$/),
+  id: identifier,
+  from: storableId.optional(),
+  from_user_id: storableId.optional(),
+  timestamp: unixSeconds,
   type: z.string().min(1),
   text: textSchema.optional(),
   context: z.object({ id: z.string().optional(), from: z.string().optional() }).optional(),
 });
 
 const statusErrorSchema = z.object({
-  code: z.number(),
-  title: z.string().optional(),
-  message: z.string().optional(),
+  // Stored in an integer column.
+  code: z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1),
+  title: storableText.optional(),
+  message: storableText.optional(),
 });
 
 export const statusSchema = z.object({
-  id: z.string().min(1),
+  id: identifier,
   status: z.enum(['sent', 'delivered', 'read', 'failed']),
-  timestamp: z.string().regex(/^\d+$/),
+  timestamp: unixSeconds,
   recipient_id: z.string().optional(),
   errors: z.array(statusErrorSchema).optional(),
   // Echoes the biz_opaque_callback_data we sent with the message: links a status to a send whose answer we lost.
-  biz_opaque_callback_data: z.string().max(512).optional(),
+  // Looked up as it is, so it must be storable; what we send always is.
+  biz_opaque_callback_data: z.string().max(512).refine(isStorable).optional(),
 });
 
 const valueSchema = z.object({
   messaging_product: z.literal('whatsapp').optional(),
   metadata: z.object({
     display_phone_number: z.string().optional(),
-    phone_number_id: z.string().min(1),
+    phone_number_id: identifier,
   }),
   contacts: z.array(contactSchema).optional(),
   // Each element is checked on its own below, so one odd message cannot hide its siblings.
