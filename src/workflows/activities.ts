@@ -1,13 +1,18 @@
 // The activities as the workflows see them, each with a retry policy chosen for
 // what it talks to. Deterministic code only.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
 type Activities = ReturnType<typeof createActivities>;
 
 // Database steps are short and safe to repeat; retry them for as long as an
-// outage plausibly lasts rather than drop a customer's message.
-export const { recordInboundMessage, loadConversation, enqueueInConversation } = proxyActivities<Activities>({
+// outage plausibly lasts rather than drop a customer's message. They run as
+// local activities, inside the workflow task on the worker that has the
+// workflow: no round trip through the Temporal server to schedule, dispatch and
+// complete each one, which is most of a turn's server work. Local activities
+// may run again if the worker dies before the task completes; these are
+// idempotent (unique wamid, read-only load, signal-with-start with dedup).
+export const { recordInboundMessage, loadConversation, enqueueInConversation } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 30 },
 });
@@ -41,8 +46,9 @@ export const { sendReply } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
-// Blue ticks and "typing…" are a courtesy: a couple of quick tries, never a reason to delay the reply.
-export const { markReadWithTyping } = proxyActivities<Activities>({
+// Blue ticks and "typing…" are a courtesy: a couple of quick tries, never a reason
+// to delay the reply. Local, as it is short and repeating it is harmless.
+export const { markReadWithTyping } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 2 },
 });

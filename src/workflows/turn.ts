@@ -1,7 +1,7 @@
 // One conversation turn: the customer's latest messages are answered together.
 // The messages are already in the database; the turn reads the history from
 // there, runs the agent loop (model and tools as activities) and sends one reply.
-import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancelledFailure, log, TemporalFailure } from '@temporalio/workflow';
 import type { ToolEffect } from '../activities/booking-tools';
 import { parseOptions, PRESENT_OPTIONS, type OfferedOption } from '../agent/options';
 import { buildSystemPrompt } from '../agent/prompt';
@@ -103,7 +103,9 @@ async function acknowledge(phoneNumberId: string, wamid: string): Promise<void> 
   try {
     await markReadWithTyping({ phoneNumberId, wamid });
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
+    // A local activity's failure arrives as its cause (an ApplicationFailure or a
+    // TimeoutFailure), not wrapped in an ActivityFailure as a regular activity's is.
+    if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
     log.warn('Could not mark the message as read', { error: describeFailure(err) });
   }
 }
@@ -129,8 +131,8 @@ async function runToolOrExplain(spec: TurnSpec, call: ToolCall, effects: ToolEff
   }
 }
 
-export function describeFailure(err: ActivityFailure): string {
-  const cause = err.cause;
+export function describeFailure(err: TemporalFailure): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
   return cause?.message ?? err.message;
 }
