@@ -64,6 +64,11 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('whatsapp-agent'),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  // Workflows kept in the worker's memory between tasks. Most are idle conversations (open
+  // for 10 minutes after a reply); one evicted from the cache is rebuilt from its short
+  // history on its next message. The SDK's default scales with the heap (~2,000 on a 4 GB
+  // heap, over 1 GB of RSS under load); 250 keeps the worker near 300 MB.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
 
   SANDBOX_PORT: port.default(8090),
   TRACE_LOG_PII: booleanFlag,
