@@ -33,6 +33,8 @@ export class GraphApiStandIn {
   readonly readReceipts: ReadReceipt[] = [];
 
   private statusTarget: StatusWebhookTarget | undefined;
+  /** Called for every accepted message as it arrives (benchmarks time replies with it). */
+  onSent: ((message: SentWhatsAppMessage) => void) | undefined;
   /** Status webhooks that could not be delivered (the app was down): Meta would retry them; tests can look. */
   readonly undeliveredStatuses: Array<{ wamid: string; status: string; error: string }> = [];
 
@@ -66,7 +68,9 @@ export class GraphApiStandIn {
       const wamid = `wamid.${randomBytes(24).toString('base64url')}`;
       const to = String(body.to ?? body.recipient);
       const text = body.type === 'interactive' ? String((body.interactive as { body: { text: string } }).body.text) : String((body.text as { body: string }).body);
-      this.sent.push({ wamid, phoneNumberId, to, type: String(body.type ?? 'text'), text, body, receivedAt: new Date().toISOString() });
+      const message = { wamid, phoneNumberId, to, type: String(body.type ?? 'text'), text, body, receivedAt: new Date().toISOString() };
+      this.sent.push(message);
+      this.onSent?.(message);
       // Sent independently of this answer, as Meta does: a status can arrive even when the answer is lost.
       if (this.statusTarget) void this.postStatuses(this.statusTarget, phoneNumberId, wamid, to, body.biz_opaque_callback_data);
       const contact = body.to ? { input: to, wa_id: to } : { input: to, user_id: to };

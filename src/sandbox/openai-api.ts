@@ -25,9 +25,22 @@ export interface RecordedChatRequest {
   receivedAt: string;
 }
 
+/** Answers a request that no scripted turn is queued for; the offline model by default. */
+export type Responder = (messages: ChatRequestMessage[], toolNames: string[]) => ScriptedTurn;
+
 export class OpenAIStandIn {
   readonly requests: RecordedChatRequest[] = [];
   private readonly script: ScriptedTurn[] = [];
+  private responder: Responder = offlineTurn;
+  /** How long each answer takes, to stand in for a real model's latency (benchmarks use 0 and 800 ms). */
+  latencyMs = 0;
+  /** Keep every request for /sandbox/openai/requests; benchmarks turn this off to keep memory flat. */
+  recordRequests = true;
+
+  /** Replaces the offline model for unscripted requests (benchmarks use a deterministic one). */
+  respondWith(responder: Responder): void {
+    this.responder = responder;
+  }
 
   enqueue(...turns: ScriptedTurn[]): void {
     this.script.push(...turns);
@@ -42,9 +55,10 @@ export class OpenAIStandIn {
       if (typeof body.model !== 'string' || !Array.isArray(body.messages) || body.messages.length === 0) {
         return reply.code(400).send(openAIError("'model' and a non-empty 'messages' array are required.", 'invalid_request_error', null));
       }
-      this.requests.push({ model: body.model, messages: body.messages, tools: body.tools, receivedAt: new Date().toISOString() });
+      if (this.recordRequests) this.requests.push({ model: body.model, messages: body.messages, tools: body.tools, receivedAt: new Date().toISOString() });
 
-      const turn = this.script.shift() ?? offlineTurn(body.messages, toolNames(body.tools));
+      const turn = this.script.shift() ?? this.responder(body.messages, toolNames(body.tools));
+      if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       if ('error' in turn) {
         return reply.code(turn.error.status).send(openAIError(turn.error.message, turn.error.type ?? 'api_error', turn.error.code ?? null));
       }

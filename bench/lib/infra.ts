@@ -1,0 +1,104 @@
+// The benchmark's own stack, all on this machine: a throwaway PostgreSQL cluster,
+// a Temporal dev server on a SQLite file, the sandbox (in this process, so it can
+// time replies) and one business per measurement, so each can be counted apart.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createDatabase, type Database } from '../../src/db/client';
+import { SANDBOX_CALENDAR_ID, seedDemoBusiness } from '../../src/db/demo-business';
+import { applyMigrations } from '../../src/local/migrate';
+import { startLocalPostgres, type LocalPostgres } from '../../src/local/postgres';
+import { findFreePort } from '../../src/local/processes';
+import { ensureTemporalCli, startTemporalDevServer, type DevServer } from '../../src/local/temporal';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { cpuSecondsOf } from './services';
+
+export const BENCH_SECRETS = {
+  appSecret: 'bench-app-secret',
+  verifyToken: 'bench-verify-token',
+  whatsappToken: 'bench-whatsapp-token',
+  googleToken: 'bench-google-token',
+  openaiKey: 'bench-openai-key',
+};
+
+export interface Infra {
+  dir: string;
+  databaseUrl: string;
+  db: Database;
+  temporalAddress: string;
+  temporal: Client;
+  sandbox: Sandbox;
+  /** CPU seconds the Temporal dev server has used so far. */
+  temporalCpuSeconds(): number;
+  /** A fresh business with its own phone_number_id, so one measurement's workflows can be counted by BusinessId. */
+  createBusiness(label: string): Promise<{ id: string; phoneNumberId: string }>;
+  stop(): Promise<void>;
+}
+
+let phoneNumberCounter = 0;
+
+export async function startInfra(log: (line: string) => void): Promise<Infra> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-bench-'));
+  // When run as root, PostgreSQL runs as `postgres` and must be able to reach its data directory inside.
+  fs.chmodSync(dir, 0o755);
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    log('Starting PostgreSQL…');
+    const postgres: LocalPostgres = await startLocalPostgres({ dataDir: path.join(dir, 'postgres'), port: await findFreePort(), database: 'bench', ephemeral: true });
+    cleanups.push(postgres.stop);
+    await applyMigrations(postgres.url);
+
+    log('Starting the Temporal dev server (built once with `go install`, then cached)…');
+    const binary = await ensureTemporalCli(log);
+    const server: DevServer = await startTemporalDevServer({
+      binary,
+      port: await findFreePort(),
+      uiPort: await findFreePort(),
+      dbFile: path.join(dir, 'temporal.sqlite'),
+      namespace: 'default',
+      searchAttributes: SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, type: 'Keyword' })),
+    });
+    cleanups.push(server.stop);
+
+    const connection = await Connection.connect({ address: server.address });
+    cleanups.push(() => connection.close());
+    const temporal = new Client({ connection, namespace: 'default' });
+    const db = createDatabase(postgres.url, { maxConnections: 4 });
+    cleanups.push(() => db.$disconnect());
+
+    const sandbox = await startSandbox({ whatsappAccessToken: BENCH_SECRETS.whatsappToken, googleAccessToken: BENCH_SECRETS.googleToken });
+    cleanups.push(sandbox.close);
+    // Thousands of requests per run: keep counters, not every request body.
+    sandbox.openai.recordRequests = false;
+
+    return {
+      dir,
+      databaseUrl: postgres.url,
+      db,
+      temporalAddress: server.address,
+      temporal,
+      sandbox,
+      temporalCpuSeconds: () => cpuSecondsOf(server.process.child.pid!),
+      async createBusiness(label) {
+        const phoneNumberId = String(900000000000000 + ++phoneNumberCounter);
+        const { id } = await seedDemoBusiness(db, phoneNumberId, { googleCalendarId: `${label}-${SANDBOX_CALENDAR_ID}` });
+        // Answer as soon as a message arrives (no burst window), and never run out of places:
+        // the benchmark measures the machinery, not the booking rules.
+        await db.business.update({
+          where: { id },
+          data: { name: `Bench ${label}`, replyQuietWindowMs: 0, replyMaxWaitMs: 0, maxSimultaneousAppointments: 1_000_000, minNoticeMinutes: 0 },
+        });
+        return { id, phoneNumberId };
+      },
+      async stop() {
+        for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw err;
+  }
+}

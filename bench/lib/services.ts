@@ -1,0 +1,73 @@
+// The API, the worker and the baselines as their own processes, one process
+// each so /proc shows the real thing, with their memory and CPU read from /proc
+// while they run. Ours run compiled (dist/, as `npm run start:*` does); the
+// baselines, which are not shipped, run through tsx.
+import fs from 'node:fs';
+import path from 'node:path';
+import { findFreePort, startProcess, waitFor, type ManagedProcess } from '../../src/local/processes';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+export interface Service {
+  name: string;
+  url: string;
+  pid: number;
+  /** CPU seconds (user + system) used so far. */
+  cpuSeconds(): number;
+  /** Peak resident memory so far (VmHWM), in MB. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+export function cpuSecondsOf(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name in parentheses.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+function peakRssMbOf(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+export async function startService(name: string, entry: string, env: Record<string, string>, options: { readyPath?: string; port?: number; readyLine?: string } = {}): Promise<Service> {
+  const port = options.port ?? (await findFreePort());
+  const args = entry.endsWith('.js') ? [path.join(ROOT, entry)] : ['--import', 'tsx', path.join(ROOT, entry)];
+  const child: ManagedProcess = startProcess(name, process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let lastCpu = 0;
+  let lastPeak = 0;
+  const sample = () => {
+    try {
+      lastCpu = cpuSecondsOf(child.child.pid!);
+      lastPeak = peakRssMbOf(child.child.pid!);
+    } catch {
+      // The process has exited: keep the last reading.
+    }
+  };
+  await waitFor(
+    `the ${name}`,
+    async () => {
+      if (options.readyLine) return child.recentOutput().includes(options.readyLine) ? true : undefined;
+      const response = await fetch(`${url}${options.readyPath ?? '/healthz'}`).catch(() => undefined);
+      return response?.ok ? true : undefined;
+    },
+    { timeoutMs: 120_000, isDead: () => (child.exitReason() ? `${child.exitReason()}\n${child.recentOutput()}` : undefined) },
+  );
+  return {
+    name,
+    url,
+    pid: child.child.pid!,
+    cpuSeconds: () => (sample(), lastCpu),
+    peakRssMb: () => (sample(), lastPeak),
+    async stop() {
+      sample();
+      await child.stop('SIGTERM', 30_000);
+    },
+  };
+}

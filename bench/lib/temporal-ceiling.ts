@@ -1,0 +1,29 @@
+// How fast this Temporal server can start workflows at all: a bare client, no
+// HTTP, no signature, no database, 100 starts in flight, each with the same
+// search attribute ours carry. Our webhook cannot accept faster than this, so
+// it is the evidence for what limits ingestion on this machine.
+import type { Client } from '@temporalio/client';
+import { BUSINESS_ID } from '../../src/workflows/search-attributes';
+import { summarise, type Distribution } from './stats';
+
+export async function measureStartCeiling(temporal: Client, total: number, label: string): Promise<{ startsPerSecond: number; latencyMs: Distribution }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 100 }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        // A workflow type no worker polls for: the start is all that is measured.
+        await temporal.workflow.start('benchmarkStartOnly', {
+          taskQueue: 'bench-nobody',
+          workflowId: `bench-ceiling-${label}-${i}`,
+          typedSearchAttributes: [{ key: BUSINESS_ID, value: `ceiling-${label}` }],
+        });
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { startsPerSecond: Math.round(total / ((performance.now() - started) / 1000)), latencyMs: summarise(latencies) };
+}
