@@ -4,6 +4,7 @@
 //
 // BENCH_QUICK=1 shortens every measurement (for trying the benchmark out).
 // `npm run bench -- --render <results.json>` rewrites that run's Markdown from its JSON.
+// BENCH_PROFILE=1 writes V8 CPU profiles of the API and the worker to bench/profiles/.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

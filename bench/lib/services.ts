@@ -34,10 +34,20 @@ function peakRssMbOf(pid: number): number {
 
 export async function startService(name: string, entry: string, env: Record<string, string>, options: { readyPath?: string; port?: number; readyLine?: string } = {}): Promise<Service> {
   const port = options.port ?? (await findFreePort());
-  const args = entry.endsWith('.js') ? [path.join(ROOT, entry)] : ['--import', 'tsx', path.join(ROOT, entry)];
+  // A V8 CPU profile, written when the process exits (node refuses --cpu-prof in NODE_OPTIONS).
+  const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  const args = [...profile, ...(entry.endsWith('.js') ? [path.join(ROOT, entry)] : ['--import', 'tsx', path.join(ROOT, entry)])];
   const child: ManagedProcess = startProcess(name, process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...env,
+    },
   });
   const url = `http://127.0.0.1:${port}`;
   let lastCpu = 0;
