@@ -136,15 +136,22 @@ async function measureIngestion(infra: Infra, api: Service, baseline: Service) {
   const met = rows.filter((r) => passes(r.ours)).map((r) => r.offeredPerSecond as number);
   let best = met.length ? Math.max(...met) : 0;
   const search: Array<{ offeredPerSecond: number; perSecond: number; p99: number; passed: boolean; workflowsStarted: number; accepted: number }> = [];
-  let rate = best > 0 ? Math.round(best * 1.2) : 50;
-  for (let step = 0; step < 6; step++) {
+  // Upwards from the best passing rate until one fails; if none passed, downwards until one does.
+  const upwards = best > 0;
+  let rate = upwards ? Math.round(best * 1.2) : 50;
+  for (let step = 0; step < 6 && rate >= 5; step++) {
+    // The server first works off what the previous run left it (its task queues are not polled here).
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
     log(`Searching: ${rate}/s for ${SETTINGS.searchSeconds} s…`);
     const { result, workflows } = await ingestOnce(infra, api.url, rate, SETTINGS.searchSeconds, true);
-    const passed = passes(result) && workflows === result.ok;
+    const passed = passes(result) && workflows >= result.ok;
     search.push({ offeredPerSecond: rate, perSecond: result.perSecond, p99: result.latencyMs.p99, passed, workflowsStarted: workflows, accepted: result.ok });
-    if (!passed) break;
-    best = rate;
-    rate = Math.round(rate * 1.2);
+    if (upwards !== passed) {
+      if (passed) best = rate;
+      break;
+    }
+    if (passed) best = rate;
+    rate = upwards ? Math.round(rate * 1.2) : Math.round(rate / 2);
   }
 
   log('The Temporal server alone: 2,000 workflow starts from a bare client, 100 in flight…');
@@ -340,8 +347,8 @@ function markdown(results: Record<string, unknown>): string {
     ]),
   );
   const searchTable = table(
-    ['Offered/s', 'Accepted/s', 'p99 ms', 'Workflows = accepted', 'p99 < 100 ms'],
-    ingestion.search.map((s) => [s.offeredPerSecond, s.perSecond, fmt(s.p99, 1), s.workflowsStarted === s.accepted ? 'yes' : `${s.workflowsStarted} of ${s.accepted}`, s.passed ? 'yes' : 'no']),
+    ['Offered/s', 'Accepted/s', 'p99 ms', 'Every accepted one started', 'p99 < 100 ms'],
+    ingestion.search.map((s) => [s.offeredPerSecond, s.perSecond, fmt(s.p99, 1), s.workflowsStarted >= s.accepted ? 'yes' : `${s.workflowsStarted} of ${s.accepted}`, s.passed ? 'yes' : 'no']),
   );
   const e2eTable = table(
     ['Turn', 'Model latency', 'Offered/s', 'Turns/s', 'Replied', 'Webhook→reply p50 / p90 / p99 ms', 'Ack p99 ms', 'Overhead per turn (p50 − model time)'],

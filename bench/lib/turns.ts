@@ -32,7 +32,7 @@ export interface TurnsResult {
   /** Replies beyond the first for a customer: the same message answered more than once. */
   duplicateReplies: number;
   redeliveries: number;
-  /** Replies per second from the first message sent to the last reply received. */
+  /** Replies per second between the first and the last reply: the steady rate, whatever the latency. */
   turnsPerSecond: number;
   ackMs: Distribution;
   webhookToReplyMs: Distribution;
@@ -102,10 +102,12 @@ export async function runTurns(load: TurnLoad): Promise<TurnsResult> {
   load.sandbox.graph.onSent = undefined;
 
   const latencies: number[] = [];
+  let firstReply = Infinity;
   let lastReply = first;
   let duplicateReplies = 0;
   for (const [to, times] of repliesTo) {
     latencies.push(times[0]! - sentAt.get(to)!);
+    firstReply = Math.min(firstReply, times[0]!);
     lastReply = Math.max(lastReply, times[0]!);
     duplicateReplies += times.length - 1;
   }
@@ -116,7 +118,7 @@ export async function runTurns(load: TurnLoad): Promise<TurnsResult> {
     replied: repliesTo.size,
     duplicateReplies,
     redeliveries,
-    turnsPerSecond: repliesTo.size / ((lastReply - first) / 1000),
+    turnsPerSecond: repliesTo.size > 1 ? (repliesTo.size - 1) / ((lastReply - firstReply) / 1000) : NaN,
     ackMs: summarise(ackMs),
     webhookToReplyMs: summarise(latencies),
   };
