@@ -1,4 +1,5 @@
 // The worker process: polls the task queue and runs workflows and activities.
+import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createOpenAIModel } from '../activities/model';
@@ -6,6 +7,7 @@ import { calendarAccess, loadConfig, loadDotEnv, requireDatabaseUrl } from '../c
 import { createDatabase } from '../db/client';
 import { createLogger, temporalLogger } from '../observability/logger';
 import { createGraphClient } from '../whatsapp/graph-client';
+import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
 import { createWorker } from './create-worker';
 import { setIdentifierHashKey } from '../observability/privacy';
 
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    // Built by `npm run build`; without it (tsx in development) the workflows are bundled at start.
+    ...(fs.existsSync(WORKFLOW_BUNDLE_FILE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_FILE } } : {}),
     dependencies: {
       db,
       temporal,
