@@ -14,6 +14,7 @@ import type { TurnResult } from '../../src/workflows/types';
 import { messageWorkflowId } from '../../src/workflows/ids';
 import { newWamid } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_GOOGLE_TOKEN, type Stack } from '../support/stack';
+import { upcomingWeekday as upcoming } from '../support/waiting';
 
 let stack: Stack;
 const TZ = 'Europe/Madrid';
@@ -30,13 +31,6 @@ beforeEach(async () => {
   stack.sandbox.reset();
   await stack.database.db.appointment.deleteMany();
 });
-
-/** The next given weekday at least three days from now, in the business's zone. */
-function upcoming(weekday: 'mon' | 'tue' | 'wed' | 'thu' | 'fri'): string {
-  let date = addDays(localDateOf(new Date(), TZ), 3);
-  while (weekdayOf(date) !== weekday) date = addDays(date, 1);
-  return date;
-}
 
 async function customer(waId = `346${Math.floor(Math.random() * 1e8)}`, businessId = stack.businessId): Promise<string> {
   return (await stack.database.db.customer.create({ data: { businessId, waId } })).id;

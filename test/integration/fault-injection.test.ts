@@ -1,13 +1,14 @@
 // Every failure class of every external system, injected at the HTTP layer of the
 // stand-ins so the real openai, fetch and googleapis clients see what the real
 // services send, with the workflows running on a real Temporal server.
-import { addDays, fromLocal, localDateOf, parseLocalDateTime, weekdayOf } from '../../src/booking/time';
+import { fromLocal, parseLocalDateTime } from '../../src/booking/time';
 import type { Fault } from '../../src/sandbox/faults';
 import { messageWorkflowId } from '../../src/workflows/ids';
 import { FALLBACK_REPLY } from '../../src/workflows/turn';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
+import { upcomingWeekday as upcoming, activityStarts, type ActivityStart } from '../support/waiting';
 
 let stack: Stack;
 const TZ = 'Europe/Madrid';
@@ -45,28 +46,12 @@ async function turn(text: string, waId = newCustomer()): Promise<{ result: TurnR
 }
 
 /** The conversation workflow that ran the turn: its history holds the activities' attempts. */
-async function activityAttempts(waId: string, activityType: string): Promise<Array<{ attempt: number; lastFailure?: { message?: string | null; applicationFailureInfo?: { nextRetryDelay?: { seconds?: unknown; nanos?: number | null } | null } | null } | null }>> {
+async function activityAttempts(waId: string, activityType: string): Promise<ActivityStart[]> {
   const customer = await stack.database.db.customer.findFirstOrThrow({ where: { businessId: stack.businessId, waId } });
-  const handle = stack.temporal.workflow.getHandle(`conversation-${customer.id}`);
-  const history = await handle.fetchHistory();
-  const scheduled = new Map<string, string>();
-  const attempts = [];
-  for (const event of history.events ?? []) {
-    if (event.activityTaskScheduledEventAttributes) scheduled.set(String(event.eventId), event.activityTaskScheduledEventAttributes.activityType?.name ?? '');
-    const started = event.activityTaskStartedEventAttributes;
-    if (started && scheduled.get(String(started.scheduledEventId)) === activityType) attempts.push({ attempt: started.attempt ?? 1, lastFailure: started.lastFailure });
-  }
-  return attempts;
+  return activityStarts(stack.temporal, `conversation-${customer.id}`, activityType);
 }
 
 const sentTo = (waId: string) => stack.sandbox.graph.sent.filter((m) => m.to === waId);
-
-/** The next given weekday at least three days away, in the business's zone. */
-function upcoming(weekday: 'mon' | 'tue' | 'wed' | 'thu' | 'fri'): string {
-  let date = addDays(localDateOf(new Date(), TZ), 3);
-  while (weekdayOf(date) !== weekday) date = addDays(date, 1);
-  return date;
-}
 
 const openAIError = (status: number, code: string | null, type = 'requests') => ({ error: { message: `injected ${status}`, type, param: null, code } });
 

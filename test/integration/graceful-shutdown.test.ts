@@ -4,13 +4,13 @@
 // is back; the API stops accepting, finishes the request in flight and exits 0.
 import http from 'node:http';
 import net from 'node:net';
-import { addDays, localDateOf, weekdayOf } from '../../src/booking/time';
 import { messageWorkflowId } from '../../src/workflows/ids';
 import type { TurnResult } from '../../src/workflows/types';
 import { signBody } from '../../src/whatsapp/signature';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { startApiProcess, startWorkerProcess, type ServiceProcess } from '../support/processes';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type Stack } from '../support/stack';
+import { upcomingWeekday as upcoming, until } from '../support/waiting';
 
 jest.setTimeout(180_000);
 
@@ -26,20 +26,6 @@ afterAll(async () => {
   await Promise.all(processes.map((p) => p.exited));
   await stack?.stop();
 });
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function upcoming(weekday: 'mon' | 'tue' | 'wed' | 'thu' | 'fri'): string {
-  let date = addDays(localDateOf(new Date(), 'Europe/Madrid'), 3);
-  while (weekdayOf(date) !== weekday) date = addDays(date, 1);
-  return date;
-}
 
 test('a worker on SIGTERM finishes its running activity and exits 0; a message that arrives meanwhile is answered by the next worker', async () => {
   const { sandbox } = stack;

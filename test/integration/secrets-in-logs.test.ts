@@ -15,7 +15,6 @@ import type { DestinationStream } from 'pino';
 import { createLogger, temporalLogger } from '../../src/observability/logger';
 import { hashIdentifier } from '../../src/observability/privacy';
 import type { IntakeReport } from '../../src/api/intake';
-import { addDays, localDateOf, weekdayOf } from '../../src/booking/time';
 import type { ScriptedTurn } from '../../src/sandbox/openai-api';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
@@ -30,6 +29,7 @@ import {
   type Stack,
   type StackOptions,
 } from '../support/stack';
+import { upcomingWeekday as upcoming } from '../support/waiting';
 
 /** Collects pino's output lines, as a file or a log shipper would receive them. */
 class LogCapture implements DestinationStream {
@@ -58,7 +58,6 @@ const SECRETS: Record<string, string> = {
   'OpenAI API key': TEST_OPENAI_KEY,
 };
 
-const TZ = 'Europe/Madrid';
 /** The WhatsApp profile name every customer here has: personal data, like the text. */
 const PROFILE_NAME = `Ana ${randomUUID()}`;
 
@@ -71,13 +70,6 @@ function newPhone(): string {
 function markedText(words: string): { text: string; marker: string } {
   const marker = `pii-${randomUUID()}`;
   return { text: `${words} ${marker}`, marker };
-}
-
-/** The next given weekday at least three days from now, in the demo business's zone. */
-function upcoming(weekday: 'mon' | 'tue' | 'wed' | 'thu' | 'fri'): string {
-  let date = addDays(localDateOf(new Date(), TZ), 3);
-  while (weekdayOf(date) !== weekday) date = addDays(date, 1);
-  return date;
 }
 
 /**

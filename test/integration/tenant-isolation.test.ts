@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { bookAppointment, type BookingContext } from '../../src/booking/appointments';
-import { addDays, fromLocal, localDateOf, parseLocalDateTime, weekdayOf } from '../../src/booking/time';
+import { fromLocal, parseLocalDateTime } from '../../src/booking/time';
 import { calendarFor } from '../../src/calendar/google-calendar';
 import { loadBookingBusiness } from '../../src/db/businesses';
 import { SANDBOX_CALENDAR_ID, seedDemoBusiness } from '../../src/db/demo-business';
@@ -19,6 +19,7 @@ import type { TurnResult } from '../../src/workflows/types';
 import type { IntakeReport } from '../../src/api/intake';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, TEST_GOOGLE_TOKEN, type Stack } from '../support/stack';
+import { upcomingWeekday as upcoming } from '../support/waiting';
 
 const TZ = 'Europe/Madrid';
 const OTHER_PHONE_NUMBER_ID = '100000000000002';
@@ -68,13 +69,6 @@ beforeEach(async () => {
     victimOtherBusiness: await book(otherBusinessId, VICTIM, `${date}T11:00`, 'Victor at the other salon'),
   };
 });
-
-/** The next given weekday at least three days from now, in the businesses' zone (both use Madrid time). */
-function upcoming(weekday: 'mon' | 'tue' | 'wed' | 'thu' | 'fri'): string {
-  let date = addDays(localDateOf(new Date(), TZ), 3);
-  while (weekdayOf(date) !== weekday) date = addDays(date, 1);
-  return date;
-}
 
 function fixtureSender(): string {
   const payload = JSON.parse(fs.readFileSync(INJECTION_FIXTURE, 'utf8'));

@@ -3,13 +3,14 @@
 // SIGKILL (no cleanup, no goodbye to Temporal) and a new worker process takes
 // over. Every turn must end with exactly one calendar event and appointment row
 // per booking and exactly one WhatsApp message per reply part.
-import { addDays, fromLocal, localDateOf, parseLocalDateTime, weekdayOf } from '../../src/booking/time';
+import { fromLocal, parseLocalDateTime } from '../../src/booking/time';
 import type { FaultEndpoint } from '../../src/sandbox/faults';
 import { messageWorkflowId } from '../../src/workflows/ids';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid } from '../support/payloads';
 import { startWorkerProcess, type ServiceProcess } from '../support/processes';
 import { DEMO_PHONE_NUMBER_ID, startStack, type Stack } from '../support/stack';
+import { upcomingWeekday as upcoming, until, activityStarts } from '../support/waiting';
 
 jest.setTimeout(240_000);
 
@@ -27,14 +28,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const hits = (endpoint: FaultEndpoint) => stack.sandbox.faults.hits.filter((h) => h.endpoint === endpoint).length;
 
 function startTurn(waId: string, text: string): { workflowId: string; result: Promise<TurnResult> } {
@@ -48,23 +41,9 @@ function startTurn(waId: string, text: string): { workflowId: string; result: Pr
   return { workflowId, result: started.then((handle) => handle.result() as Promise<TurnResult>) };
 }
 
-function upcoming(weekday: 'mon' | 'tue' | 'wed' | 'thu' | 'fri'): string {
-  let date = addDays(localDateOf(new Date(), TZ), 3);
-  while (weekdayOf(date) !== weekday) date = addDays(date, 1);
-  return date;
-}
-
 async function attemptsOf(waId: string, activityType: string): Promise<number[]> {
   const customer = await stack.database.db.customer.findFirstOrThrow({ where: { waId } });
-  const history = await stack.temporal.workflow.getHandle(`conversation-${customer.id}`).fetchHistory();
-  const scheduled = new Map<string, string>();
-  const attempts: number[] = [];
-  for (const event of history.events ?? []) {
-    if (event.activityTaskScheduledEventAttributes) scheduled.set(String(event.eventId), event.activityTaskScheduledEventAttributes.activityType?.name ?? '');
-    const started = event.activityTaskStartedEventAttributes;
-    if (started && scheduled.get(String(started.scheduledEventId)) === activityType) attempts.push(started.attempt ?? 1);
-  }
-  return attempts;
+  return (await activityStarts(stack.temporal, `conversation-${customer.id}`, activityType)).map((s) => s.attempt);
 }
 
 test('a worker killed at each step of a turn leaves every booking and reply made exactly once', async () => {

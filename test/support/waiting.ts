@@ -1,0 +1,39 @@
+// Small helpers the integration tests share: dates to book on, waiting for a
+// condition, and reading a step's attempts from a workflow's history.
+import type { Client } from '@temporalio/client';
+import { addDays, localDateOf, weekdayOf } from '../../src/booking/time';
+
+/** The next given weekday at least three days from now, in the zone given (the demo business's by default). */
+export function upcomingWeekday(weekday: 'mon' | 'tue' | 'wed' | 'thu' | 'fri', timeZone = 'Europe/Madrid'): string {
+  let date = addDays(localDateOf(new Date(), timeZone), 3);
+  while (weekdayOf(date) !== weekday) date = addDays(date, 1);
+  return date;
+}
+
+/** Polls until the condition holds, or fails naming what it waited for. */
+export async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export interface ActivityStart {
+  /** The attempt that finished: history records one started event per activity, written when it completes. */
+  attempt: number;
+  lastFailure?: { message?: string | null; applicationFailureInfo?: { nextRetryDelay?: { seconds?: unknown; nanos?: number | null } | null } | null } | null;
+}
+
+/** The started events of one activity type in a workflow's history. */
+export async function activityStarts(temporal: Client, workflowId: string, activityType: string): Promise<ActivityStart[]> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  const scheduled = new Map<string, string>();
+  const starts: ActivityStart[] = [];
+  for (const event of history.events ?? []) {
+    if (event.activityTaskScheduledEventAttributes) scheduled.set(String(event.eventId), event.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+    const started = event.activityTaskStartedEventAttributes;
+    if (started && scheduled.get(String(started.scheduledEventId)) === activityType) starts.push({ attempt: started.attempt ?? 1, lastFailure: started.lastFailure });
+  }
+  return starts;
+}
