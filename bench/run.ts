@@ -12,17 +12,20 @@ import { benchModel } from './lib/bench-model';
 import { BENCH_SECRETS, startInfra, type Infra } from './lib/infra';
 import { offerLoad, type LoadResult } from './lib/load';
 import { fmt, machineInfo, table, writeResults } from './lib/report';
-import { startService, type Service } from './lib/services';
+import { startService, type Service, type ThreadCpu } from './lib/services';
 import { summarise } from './lib/stats';
 import { measureStartCeiling } from './lib/temporal-ceiling';
 import { runTurns, type TurnsResult } from './lib/turns';
+import { MALLOC_ENV, NODE_FLAGS } from '../src/process-memory';
+import { conversationWorkflowId } from '../src/workflows/conversation-id';
+import { messageWorkflowId } from '../src/workflows/ids';
 import { customerNumber, textWebhook } from './lib/payloads';
 import { addDays, localDateOf, weekdayOf } from '../src/booking/time';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SETTINGS = {
   ingestRates: [100, 250, 500, 1000],
-  ingestSeconds: QUICK ? 5 : 15,
+  ingestSeconds: QUICK ? 5 : 10,
   searchSeconds: QUICK ? 4 : 8,
   maxSeconds: QUICK ? 4 : 10,
   turnSeconds: QUICK ? 4 : 10,
@@ -45,7 +48,7 @@ async function main(): Promise<void> {
     const results: Record<string, unknown> = { machine: machineInfo(), settings: SETTINGS, startedAt: new Date(startedAt).toISOString() };
 
     // ---- 1. Ingestion: our webhook alone (no worker polling), next to a signature-only Fastify handler.
-    const ingestApi = await startService('api', 'dist/api/main.js', { ...env, TEMPORAL_TASK_QUEUE: 'bench-ingest' }, { readyPath: '/readyz' });
+    const ingestApi = await startService('api', 'dist/api/main.js', { ...env, TEMPORAL_TASK_QUEUE: 'bench-ingest' }, { readyPath: '/readyz', nodeFlags: NODE_FLAGS.api });
     const signatureOnly = await startService('baseline', 'bench/baselines/signature-only.ts', { APP_SECRET: BENCH_SECRETS.appSecret });
     services.push(ingestApi, signatureOnly);
     const ingestion = await measureIngestion(infra, ingestApi, signatureOnly);
@@ -56,8 +59,8 @@ async function main(): Promise<void> {
 
     // ---- 2. End to end, with a worker.
     infra.sandbox.openai.respondWith(benchModel);
-    const api = await startService('api', 'dist/api/main.js', { ...env, TEMPORAL_TASK_QUEUE: 'bench-e2e' }, { readyPath: '/readyz' });
-    const worker = await startService('worker', 'dist/worker/main.js', { ...env, TEMPORAL_TASK_QUEUE: 'bench-e2e', LOG_LEVEL: 'info' }, { readyLine: 'Worker polling' });
+    const api = await startService('api', 'dist/api/main.js', { ...env, TEMPORAL_TASK_QUEUE: 'bench-e2e' }, { readyPath: '/readyz', nodeFlags: NODE_FLAGS.api });
+    const worker = await startService('worker', 'dist/worker/main.js', { ...env, TEMPORAL_TASK_QUEUE: 'bench-e2e', LOG_LEVEL: 'info' }, { readyLine: 'Worker polling', nodeFlags: NODE_FLAGS.worker });
     services.push(api, worker);
     const endToEnd = await measureEndToEnd(infra, api, worker);
     results.endToEnd = endToEnd;
@@ -86,6 +89,8 @@ async function main(): Promise<void> {
 
 function commonEnv(infra: Infra): Record<string, string> {
   return {
+    // As in production (src/process-memory.ts); the baselines get it too, which changes nothing they are compared on.
+    ...MALLOC_ENV,
     DATABASE_URL: infra.databaseUrl,
     TEMPORAL_ADDRESS: infra.temporalAddress,
     APP_SECRET: BENCH_SECRETS.appSecret,
@@ -122,14 +127,19 @@ async function measureIngestion(infra: Infra, api: Service, baseline: Service) {
   const rows: IngestionRow[] = [];
   const cpuBefore = api.cpuSeconds();
   let accepted = 0;
+  let temporalCpu = 0;
   for (const rate of SETTINGS.ingestRates) {
     log(`Ingestion at ${rate}/s for ${SETTINGS.ingestSeconds} s…`);
+    const temporalBefore = infra.temporalCpuSeconds();
     const ours = await ingestOnce(infra, api.url, rate, SETTINGS.ingestSeconds, true);
+    temporalCpu += infra.temporalCpuSeconds() - temporalBefore;
     const base = await ingestOnce(infra, baseline.url, rate, SETTINGS.ingestSeconds, false);
     accepted += ours.result.ok;
     rows.push({ offeredPerSecond: rate, ours: ours.result, workflowsStarted: ours.workflows, lost: Math.max(0, ours.result.ok - ours.workflows), extra: Math.max(0, ours.workflows - ours.result.ok), baseline: base.result });
   }
   const cpuPerThousand = ((api.cpuSeconds() - cpuBefore) / accepted) * 1000;
+  // Counted from before our load until its workflows were counted: every start, including those the server finished late.
+  const temporalCpuPerThousand = (temporalCpu / rows.reduce((sum, r) => sum + r.workflowsStarted, 0)) * 1000;
 
   // The highest offered rate that keeps p99 under the target: step up from the best fixed rate that met it.
   const passes = (r: LoadResult) => r.latencyMs.p99 < SETTINGS.p99TargetMs && r.non2xx === 0 && r.errors === 0 && r.timeouts === 0;
@@ -155,14 +165,27 @@ async function measureIngestion(infra: Infra, api: Service, baseline: Service) {
   }
 
   log('The Temporal server alone: 2,000 workflow starts from a bare client, 100 in flight…');
-  const temporalCeiling = await measureStartCeiling(infra.temporal, QUICK ? 500 : 2000, String(++runCounter));
-  log(`  ${temporalCeiling.startsPerSecond} starts/s, p50 ${temporalCeiling.latencyMs.p50} ms, p99 ${temporalCeiling.latencyMs.p99} ms`);
+  const ceilingStarts = QUICK ? 500 : 2000;
+  const ceilingCpuBefore = infra.temporalCpuSeconds();
+  const ceilingLabel = String(++runCounter);
+  const startCeiling = await measureStartCeiling(infra.temporal, ceilingStarts, ceilingLabel);
+  // Wait for visibility to catch up, so the CPU it spends on these starts is counted too.
+  await countWorkflows(infra, `ceiling-${ceilingLabel}`);
+  const temporalCeiling = { ...startCeiling, serverCpuSecondsPer1000Starts: Math.round(((infra.temporalCpuSeconds() - ceilingCpuBefore) / ceilingStarts) * 1000 * 100) / 100 };
+  log(`  ${temporalCeiling.startsPerSecond} starts/s, p50 ${temporalCeiling.latencyMs.p50} ms, p99 ${temporalCeiling.latencyMs.p99} ms, ${temporalCeiling.serverCpuSecondsPer1000Starts} server CPU-s per 1,000`);
 
   log(`Unthrottled for ${SETTINGS.maxSeconds} s, ours and the baseline…`);
   const oursMax = await ingestOnce(infra, api.url, 0, SETTINGS.maxSeconds, true);
   const baseMax = await ingestOnce(infra, baseline.url, 0, SETTINGS.maxSeconds, false);
   rows.push({ offeredPerSecond: 'max', ours: oursMax.result, workflowsStarted: oursMax.workflows, lost: Math.max(0, oursMax.result.ok - oursMax.workflows), extra: Math.max(0, oursMax.workflows - oursMax.result.ok), baseline: baseMax.result });
-  return { rows, highestRateWithP99UnderTarget: best, search, temporalCeiling, apiCpuSecondsPer1000Webhooks: Math.round(cpuPerThousand * 100) / 100 };
+  return {
+    rows,
+    highestRateWithP99UnderTarget: best,
+    search,
+    temporalCeiling,
+    apiCpuSecondsPer1000Webhooks: Math.round(cpuPerThousand * 100) / 100,
+    temporalCpuSecondsPer1000Webhooks: Math.round(temporalCpuPerThousand * 100) / 100,
+  };
 }
 
 /** Workflows started for a business, counted through Temporal's visibility once the count stops moving. */
@@ -181,10 +204,10 @@ async function countWorkflows(infra: Infra, businessId: string): Promise<number>
 
 // Rates rise until the system saturates (fewer turns/s than offered); higher ones would only queue.
 const SCENARIOS = [
-  { kind: 'plain', modelLatencyMs: 0, modelCalls: 1, rates: [5, 10, 25, 50, 75, 100] },
-  { kind: 'plain', modelLatencyMs: 800, modelCalls: 1, rates: [5, 10, 25, 50] },
-  { kind: 'booking', modelLatencyMs: 0, modelCalls: 3, rates: [5, 10, 25, 50] },
-  { kind: 'booking', modelLatencyMs: 800, modelCalls: 3, rates: [5, 10, 25] },
+  { kind: 'plain', modelLatencyMs: 0, modelCalls: 1, rates: [5, 10, 20, 40, 80] },
+  { kind: 'plain', modelLatencyMs: 800, modelCalls: 1, rates: [5, 10, 20, 40] },
+  { kind: 'booking', modelLatencyMs: 0, modelCalls: 3, rates: [5, 10, 20, 40] },
+  { kind: 'booking', modelLatencyMs: 800, modelCalls: 3, rates: [5, 10, 20] },
 ] as const;
 const SATURATED = 0.8;
 
@@ -196,13 +219,14 @@ function bookingDate(): string {
 }
 
 async function measureEndToEnd(infra: Infra, api: Service, worker: Service) {
-  const rows: Array<TurnsResult & { kind: string; modelLatencyMs: number; overheadMs: number; apiCpuSeconds: number; workerCpuSeconds: number; temporalCpuSeconds: number }> = [];
+  const rows: Array<TurnsResult & { kind: string; modelLatencyMs: number; overheadMs: number; apiCpuSeconds: number; workerCpuSeconds: number; workerThreadCpuSeconds: ThreadCpu; temporalCpuSeconds: number }> = [];
+  let historyEvents: Awaited<ReturnType<typeof historyEventsOfOneTurn>> | undefined;
   for (const scenario of SCENARIOS) {
     for (const rate of scenario.rates) {
       log(`Turns: ${scenario.kind}, model ${scenario.modelLatencyMs} ms, ${rate}/s for ${SETTINGS.turnSeconds} s…`);
       const business = await infra.createBusiness(`turns-${++runCounter}`);
       infra.sandbox.openai.latencyMs = scenario.modelLatencyMs;
-      const [apiCpu, workerCpu, temporalCpu] = [api.cpuSeconds(), worker.cpuSeconds(), infra.temporalCpuSeconds()];
+      const [apiCpu, workerCpu, workerThreads, temporalCpu] = [api.cpuSeconds(), worker.cpuSeconds(), worker.threadCpuSeconds(), infra.temporalCpuSeconds()];
       const result = await runTurns({
         sandbox: infra.sandbox,
         webhookUrl: `${api.url}/webhook`,
@@ -223,8 +247,10 @@ async function measureEndToEnd(infra: Infra, api: Service, worker: Service) {
         overheadMs: Math.round((result.webhookToReplyMs.p50 - scenario.modelCalls * scenario.modelLatencyMs) * 10) / 10,
         apiCpuSeconds: Math.round((api.cpuSeconds() - apiCpu) * 100) / 100,
         workerCpuSeconds: Math.round((worker.cpuSeconds() - workerCpu) * 100) / 100,
+        workerThreadCpuSeconds: difference(worker.threadCpuSeconds(), workerThreads),
         temporalCpuSeconds: Math.round((infra.temporalCpuSeconds() - temporalCpu) * 100) / 100,
       });
+      if (!historyEvents && scenario.kind === 'plain') historyEvents = await historyEventsOfOneTurn(infra, business.id, runCounter);
       // Let the worker finish trailing work before the next measurement.
       await new Promise((resolve) => setTimeout(resolve, 2000));
       if (result.turnsPerSecond < SATURATED * rate) break;
@@ -234,44 +260,78 @@ async function measureEndToEnd(infra: Infra, api: Service, worker: Service) {
   const plainFast = rows.filter((r) => r.kind === 'plain' && r.modelLatencyMs === 0);
   const turns = plainFast.reduce((sum, r) => sum + r.replied, 0);
   const cpuPer1000 = (seconds: number) => Math.round((seconds / turns) * 1000 * 100) / 100;
+  const workerThreads = (key: keyof ThreadCpu) => cpuPer1000(plainFast.reduce((sum, r) => sum + r.workerThreadCpuSeconds[key], 0));
   return {
     rows,
     cpuSecondsPer1000PlainTurns: {
       api: cpuPer1000(plainFast.reduce((sum, r) => sum + r.apiCpuSeconds, 0)),
       worker: cpuPer1000(plainFast.reduce((sum, r) => sum + r.workerCpuSeconds, 0)),
+      workerByThread: { main: workerThreads('main'), temporalCore: workerThreads('temporalCore'), otherThreads: workerThreads('otherThreads') },
       temporalServer: cpuPer1000(plainFast.reduce((sum, r) => sum + r.temporalCpuSeconds, 0)),
     },
+    historyEventsPerPlainTurn: historyEvents,
   };
+}
+
+function difference(after: ThreadCpu, before: ThreadCpu): ThreadCpu {
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return { main: round(after.main - before.main), temporalCore: round(after.temporalCore - before.temporalCore), otherThreads: round(after.otherThreads - before.otherThreads) };
+}
+
+/**
+ * The server's work per turn, in the events it stored: the first customer's
+ * message workflow and conversation workflow (which goes on waiting for the
+ * customer's next message, so its timer is counted too).
+ */
+async function historyEventsOfOneTurn(infra: Infra, businessId: string, run: number): Promise<{ messageWorkflow: number; conversationWorkflow: number } | undefined> {
+  const customer = await infra.db.customer.findFirst({ where: { businessId, waId: customerNumber(run, 0) }, select: { id: true } });
+  if (!customer) return undefined;
+  const count = async (workflowId: string) => (await infra.temporal.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
+  return { messageWorkflow: await count(messageWorkflowId(`wamid.bench.turn.${run}.0`)), conversationWorkflow: await count(conversationWorkflowId(customer.id)) };
 }
 
 // ---------------------------------------------------------------- synchronous comparison
 
+// At 10/s both designs answer inside the timeout; at 40/s booking turns, the
+// synchronous design's requests queue past it and Meta's redeliveries begin.
+const SYNC_COMPARISONS = [
+  { kind: 'plain', rate: 10 },
+  { kind: 'booking', rate: 10 },
+  { kind: 'booking', rate: 40 },
+] as const;
+
 async function compareWithSynchronous(infra: Infra, api: Service, syncBot: Service) {
   infra.sandbox.openai.latencyMs = 800;
-  const rows: Array<TurnsResult & { design: string; kind: string }> = [];
-  for (const kind of ['plain', 'booking'] as const) {
+  const rows: Array<TurnsResult & { design: string; kind: string; duplicateBookings: number }> = [];
+  for (const { kind, rate } of SYNC_COMPARISONS) {
     for (const [design, service] of [['ours (Temporal)', api], ['synchronous', syncBot]] as const) {
-      log(`Meta timeout ${SETTINGS.metaTimeoutMs} ms: ${design}, ${kind} turns, model 800 ms…`);
+      log(`Meta timeout ${SETTINGS.metaTimeoutMs} ms: ${design}, ${kind} turns at ${rate}/s, model 800 ms…`);
       const business = await infra.createBusiness(`sync-${++runCounter}`);
       const result = await runTurns({
         sandbox: infra.sandbox,
         webhookUrl: `${service.url}/webhook`,
         phoneNumberId: business.phoneNumberId,
         appSecret: BENCH_SECRETS.appSecret,
-        rate: 10,
+        rate,
         durationSeconds: SETTINGS.turnSeconds,
         run: runCounter,
         text: kind === 'booking' ? `BOOK ${bookingDate()}` : 'Hello!',
         metaTimeoutMs: SETTINGS.metaTimeoutMs,
         maxRedeliveries: 3,
-        drainSeconds: 90,
+        drainSeconds: 120,
       });
-      rows.push({ design, kind, ...result });
+      rows.push({ design, kind, ...result, duplicateBookings: await duplicateBookings(infra, business.id) });
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   }
   infra.sandbox.openai.latencyMs = 0;
   return { metaTimeoutMs: SETTINGS.metaTimeoutMs, rows };
+}
+
+/** Appointments beyond the first per customer: each customer asked for one. */
+async function duplicateBookings(infra: Infra, businessId: string): Promise<number> {
+  const perCustomer = await infra.db.appointment.groupBy({ by: ['customerId'], where: { businessId }, _count: { _all: true } });
+  return perCustomer.reduce((sum, row) => sum + row._count._all - 1, 0);
 }
 
 // ---------------------------------------------------------------- duplicate storm
@@ -355,8 +415,18 @@ function markdown(results: Record<string, unknown>): string {
     e2e.rows.map((r) => [r.kind, `${r.modelLatencyMs} ms`, r.offeredPerSecond, fmt(r.turnsPerSecond, 1), `${r.replied}/${r.sent}`, `${fmt(r.webhookToReplyMs.p50)} / ${fmt(r.webhookToReplyMs.p90)} / ${fmt(r.webhookToReplyMs.p99)}`, fmt(r.ackMs.p99, 1), `${fmt(r.overheadMs)} ms`]),
   );
   const syncTable = table(
-    ['Design', 'Turn', 'Ack p50 / p99 / max ms', 'Acknowledged first time', 'Redeliveries', 'Customers answered', 'Duplicate replies'],
-    sync.rows.map((r) => [r.design, r.kind, `${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} / ${fmt(r.ackMs.max)}`, `${r.acknowledged}/${r.sent}`, r.redeliveries, `${r.replied}/${r.sent}`, r.duplicateReplies]),
+    ['Design', 'Turn', 'Offered/s', 'Ack p50 / p99 / max ms', 'Acknowledged first time', 'Redeliveries', 'Customers answered', 'Duplicate replies', 'Duplicate bookings'],
+    sync.rows.map((r) => [
+      r.design,
+      r.kind,
+      r.offeredPerSecond,
+      `${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} / ${fmt(r.ackMs.max)}`,
+      `${r.acknowledged}/${r.sent}`,
+      r.redeliveries,
+      `${r.replied}/${r.sent}`,
+      r.duplicateReplies,
+      r.kind === 'booking' ? (r.duplicateBookings ?? '–') : '–',
+    ]),
   );
   const stormTable = table(
     ['Design', 'Deliveries', 'Acknowledged', 'Ack p99 ms', 'Settled in', 'Replies sent'],
@@ -386,10 +456,10 @@ Search for the highest rate with p99 under ${SETTINGS.p99TargetMs} ms (${SETTING
 
 ${searchTable}
 
-What limits it: the Temporal dev server itself starts at most **${ingestion.temporalCeiling.startsPerSecond} workflows/s** on this machine from a bare client with 100 starts in flight
-(p50 ${fmt(ingestion.temporalCeiling.latencyMs.p50)} ms, p99 ${fmt(ingestion.temporalCeiling.latencyMs.p99)} ms), and every accepted webhook is one durable start.
-
-API CPU: ${ingestion.apiCpuSecondsPer1000Webhooks} CPU-seconds per 1,000 webhooks accepted.
+What limits it: every accepted webhook is one durable workflow start, and the Temporal dev server itself starts at most
+**${ingestion.temporalCeiling.startsPerSecond} workflows/s** on this machine from a bare client with 100 starts in flight
+(p50 ${fmt(ingestion.temporalCeiling.latencyMs.p50)} ms, p99 ${fmt(ingestion.temporalCeiling.latencyMs.p99)} ms${ingestion.temporalCeiling.serverCpuSecondsPer1000Starts !== undefined ? `, ${ingestion.temporalCeiling.serverCpuSecondsPer1000Starts} server CPU-seconds per 1,000 starts` : ''}).
+${ingestion.temporalCpuSecondsPer1000Webhooks !== undefined ? `Under our webhook the server spent ${ingestion.temporalCpuSecondsPer1000Webhooks} CPU-seconds per 1,000 workflows started, our API ${ingestion.apiCpuSecondsPer1000Webhooks}: the server alone needs ${fmt(ingestion.temporalCpuSecondsPer1000Webhooks / 1000 * 500, 1)} of this machine's ${machine.cpus} cores for 500 starts/s.` : `API CPU: ${ingestion.apiCpuSecondsPer1000Webhooks} CPU-seconds per 1,000 webhooks accepted.`}
 
 ## 2. End to end (distinct customers, webhook → reply received by the Graph stand-in)
 
@@ -398,12 +468,13 @@ a scenario stops at the first rate it cannot keep up with (under ${SATURATED * 1
 
 ${e2eTable}
 
-CPU per 1,000 plain turns (0 ms model): API ${e2e.cpuSecondsPer1000PlainTurns.api} s, worker ${e2e.cpuSecondsPer1000PlainTurns.worker} s, Temporal dev server ${e2e.cpuSecondsPer1000PlainTurns.temporalServer} s
-(on ${machineInfo().cpus} cores, ${fmt(1000 / ((e2e.cpuSecondsPer1000PlainTurns.api + e2e.cpuSecondsPer1000PlainTurns.worker + e2e.cpuSecondsPer1000PlainTurns.temporalServer) / machineInfo().cpus))} turns/s is the most these three alone leave room for).
+${cpuSection(e2e, machine.cpus)}
 
 ## 3. Why the webhook does not do the work (model 800 ms, simulated Meta timeout ${sync.metaTimeoutMs} ms, up to 3 redeliveries)
 
-"synchronous" runs the same agent, tools and database inside the webhook request and answers Meta afterwards, with no memory of what it answered (as the original bot). 10 messages/s for ${SETTINGS.turnSeconds} s.
+"synchronous" runs the same agent, tools and database inside the webhook request and answers Meta afterwards, with no memory of what it answered (as the original bot).
+Each row offers distinct customers' messages for ${SETTINGS.turnSeconds} s. "Meta" abandons a delivery after the timeout and delivers it again after 1, 2 and 4 s.
+A booking turn takes about 2.5 s in the synchronous design (three 800 ms model calls and two calendar calls), so a little queueing pushes it past the timeout.
 
 ${syncTable}
 
@@ -415,6 +486,33 @@ ${stormTable}
 
 Peak RSS: API ${resources.apiPeakRssMb} MB under turns, ${resources.ingestionApiPeakRssMb} MB under ingestion; worker ${resources.workerPeakRssMb} MB.
 `;
+}
+
+/** CPU per plain turn for each process, and what that leaves room for on this machine. */
+function cpuSection(e2e: Awaited<ReturnType<typeof measureEndToEnd>>, cpus: number): string {
+  const cpu = e2e.cpuSecondsPer1000PlainTurns;
+  const total = cpu.api + cpu.worker + cpu.temporalServer;
+  const lines = [
+    `CPU per 1,000 plain turns (0 ms model): API ${cpu.api} s, worker ${cpu.worker} s, Temporal dev server ${cpu.temporalServer} s.`,
+    `On ${cpus} cores, ${fmt(1000 / (total / cpus))} turns/s is the most these three alone leave room for; 50 turns/s would take ${fmt((total / 1000) * 50, 1)} cores,`,
+    `and the Temporal server's share alone ${fmt((cpu.temporalServer / 1000) * 50, 1)}.`,
+  ];
+  if (cpu.workerByThread) {
+    lines.push(
+      '',
+      `The worker's CPU by thread, per 1,000 plain turns: main thread (activities: Prisma, HTTP clients; the SDK's activation traffic) ${cpu.workerByThread.main} s,`,
+      `Temporal core (Rust, tokio) ${cpu.workerByThread.temporalCore} s, other threads (the workflow thread, V8's garbage collector and compiler, libuv) ${cpu.workerByThread.otherThreads} s.`,
+    );
+  }
+  if (e2e.historyEventsPerPlainTurn) {
+    const events = e2e.historyEventsPerPlainTurn;
+    lines.push(
+      '',
+      `One plain turn is ${events.messageWorkflow + events.conversationWorkflow} history events the server stores: ${events.messageWorkflow} in the message workflow and ${events.conversationWorkflow} in the conversation workflow`,
+      '(which then waits for the next message); a bare start is 2.',
+    );
+  }
+  return lines.join('\n');
 }
 
 if (process.argv[2] === '--render') {
