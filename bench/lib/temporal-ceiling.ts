@@ -27,3 +27,26 @@ export async function measureStartCeiling(temporal: Client, total: number, label
   );
   return { startsPerSecond: Math.round(total / ((performance.now() - started) / 1000)), latencyMs: summarise(latencies) };
 }
+
+/**
+ * The same bare starts, offered at a fixed rate instead of as fast as possible:
+ * the latency the server itself gives at a load it can easily carry, to set
+ * against our webhook's acknowledgement latency at that rate.
+ */
+export async function measureStartLatencyAtRate(temporal: Client, rate: number, total: number, label: string): Promise<{ offeredPerSecond: number; latencyMs: Distribution }> {
+  const latencies: number[] = [];
+  const first = performance.now();
+  const starts: Array<Promise<void>> = [];
+  for (let i = 0; i < total; i++) {
+    const wait = first + (i * 1000) / rate - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const t = performance.now();
+    starts.push(
+      temporal.workflow
+        .start('benchmarkStartOnly', { taskQueue: 'bench-nobody', workflowId: `bench-paced-${label}-${i}`, typedSearchAttributes: [{ key: BUSINESS_ID, value: `paced-${label}` }] })
+        .then(() => void latencies.push(performance.now() - t)),
+    );
+  }
+  await Promise.all(starts);
+  return { offeredPerSecond: rate, latencyMs: summarise(latencies) };
+}

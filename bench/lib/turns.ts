@@ -17,7 +17,11 @@ export interface TurnLoad {
   /** Distinguishes customers and wamids between measurements. */
   run: number;
   text: string;
-  /** How long to wait for the last replies after the last message was sent. */
+  /**
+   * The longest to wait for the last replies after the last message was sent.
+   * Waiting also ends once every delivery is settled and no reply has come for
+   * QUIET_MS: a design that never answers some customers is not waited for.
+   */
   drainSeconds?: number;
   /** Simulated Meta: abandon a delivery after this long and deliver again (off when undefined). */
   metaTimeoutMs?: number;
@@ -40,6 +44,9 @@ export interface TurnsResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** No reply for this long, with every delivery settled: the rest are not coming. */
+const QUIET_MS = 10_000;
+
 export async function runTurns(load: TurnLoad): Promise<TurnsResult> {
   const count = Math.round(load.rate * load.durationSeconds);
   const sentAt = new Map<string, number>();
@@ -48,15 +55,15 @@ export async function runTurns(load: TurnLoad): Promise<TurnsResult> {
   let acknowledged = 0;
   let redeliveries = 0;
   let outstanding = count;
-  let allReplied: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (allReplied = resolve));
+  let lastReplyAt = performance.now();
 
   load.sandbox.graph.onSent = (message) => {
     if (!sentAt.has(message.to)) return;
     const times = repliesTo.get(message.to) ?? [];
     times.push(performance.now());
     repliesTo.set(message.to, times);
-    if (times.length === 1 && --outstanding === 0) allReplied();
+    lastReplyAt = performance.now();
+    if (times.length === 1) outstanding--;
   };
 
   const deliver = async (webhook: WebhookRequest, attempt: number): Promise<void> => {
@@ -95,8 +102,13 @@ export async function runTurns(load: TurnLoad): Promise<TurnsResult> {
     sentAt.set(from, performance.now());
     deliveries.push(deliver(webhook, 0));
   }
-  const drain = sleep((load.drainSeconds ?? 60) * 1000);
-  await Promise.race([Promise.all([done, Promise.all(deliveries)]), drain]);
+  let settled = false;
+  void Promise.all(deliveries).then(() => (settled = true));
+  const drainDeadline = performance.now() + (load.drainSeconds ?? 60) * 1000;
+  while (performance.now() < drainDeadline) {
+    if (settled && (outstanding === 0 || performance.now() - lastReplyAt > QUIET_MS)) break;
+    await sleep(100);
+  }
   // Late duplicates (a redelivery answered again) need a moment to show up.
   if (load.metaTimeoutMs) await sleep(3000);
   load.sandbox.graph.onSent = undefined;
