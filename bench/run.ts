@@ -11,6 +11,7 @@ import path from 'node:path';
 import { benchModel } from './lib/bench-model';
 import { BENCH_SECRETS, startInfra, type Infra } from './lib/infra';
 import { offerLoad, type LoadResult } from './lib/load';
+import { REQUEST_TIMEOUT_SECONDS } from './lib/load-spec';
 import { fmt, machineInfo, table, writeResults } from './lib/report';
 import { startService, type Service, type ThreadCpu } from './lib/services';
 import { summarise } from './lib/stats';
@@ -461,10 +462,13 @@ ${targets}
 
 ## 1. Ingestion (signed webhooks, our API alone, no worker polling)
 
-Each row offers distinct signed webhooks at a fixed rate for ${SETTINGS.ingestSeconds} s (\`max\`: as fast as 100 connections go, ${SETTINGS.maxSeconds} s).
+Each row offers distinct signed webhooks at a fixed rate for ${SETTINGS.ingestSeconds} s, evenly spaced and sent on time whether or not earlier ones
+were answered (an open loop, as Meta delivers), over up to 100 connections; latency counts from when a request was due.
+\`max\`: autocannon keeps 100 connections busy for ${SETTINGS.maxSeconds} s (a closed loop).
 The baseline is a Fastify handler that only verifies the signature and answers 200. Ratios are ours ÷ baseline.
 Workflows are counted afterwards in Temporal's visibility by the run's \`BusinessId\`. Lost: acknowledged without a workflow.
-Extra: started but never acknowledged, because the load generator hung up on the requests still in flight when its time ran out (at most its 100 connections).
+Extra: started but never acknowledged: requests the generator gave up on after ${REQUEST_TIMEOUT_SECONDS} s (as Meta would, and would then deliver again), or,
+unthrottled, those still in flight when its time ran out.
 
 ${ingestTable}
 

@@ -1,30 +1,10 @@
-// Runs autocannon in its own process, so the load generator does not share an
-// event loop with what it measures. Input: one JSON argument; output: one JSON
-// line. Every request is a distinct, correctly signed webhook.
+// The unthrottled load generator: autocannon in its own process, so it does not
+// share an event loop with what it measures, keeping its connections busy
+// (closed loop). Fixed rates use paced-runner.ts instead. Input: one JSON
+// argument; output: one JSON line. Every request is a distinct, signed webhook.
 import autocannon from 'autocannon';
+import { loadWebhookNumber, REQUEST_TIMEOUT_SECONDS, type LoadResult, type LoadSpec } from './load-spec';
 import { textWebhook } from './payloads';
-
-export interface LoadSpec {
-  url: string;
-  /** Offered requests per second, across all connections. */
-  rate: number;
-  durationSeconds: number;
-  connections: number;
-  phoneNumberId: string;
-  appSecret: string;
-  /** Makes wamids unique across runs. */
-  label: string;
-}
-
-export interface LoadResult {
-  sent: number;
-  ok: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  durationSeconds: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
-}
 
 function main(): void {
   const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
@@ -35,19 +15,12 @@ function main(): void {
       method: 'POST',
       connections: spec.connections,
       duration: spec.durationSeconds,
-      ...(spec.rate > 0 ? { overallRate: spec.rate } : {}),
-      timeout: 10,
+      timeout: REQUEST_TIMEOUT_SECONDS,
       requests: [
         {
           setupRequest: (request) => {
-            const i = n++;
-            const webhook = textWebhook({
-              phoneNumberId: spec.phoneNumberId,
-              wamid: `wamid.bench.${spec.label}.${i}`,
-              from: `34${String(700000000 + (i % 5000))}`,
-              text: `Benchmark message ${i}`,
-              appSecret: spec.appSecret,
-            });
+            const webhookNumber = loadWebhookNumber(n++);
+            const webhook = textWebhook({ phoneNumberId: spec.phoneNumberId, wamid: webhookNumber.wamid(spec.label), from: webhookNumber.from, text: webhookNumber.text, appSecret: spec.appSecret });
             return { ...request, body: webhook.body, headers: webhook.headers };
           },
         },

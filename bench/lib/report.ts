@@ -30,7 +30,7 @@ export function machineInfo() {
     temporalSdk: version('@temporalio/worker'),
     fastify: version('fastify'),
     prisma: version('@prisma/client'),
-    loadGenerator: `autocannon ${version('autocannon')} (own process) for ingestion; Node fetch for turns`,
+    loadGenerator: `for ingestion, fixed rates from an open-loop paced generator (Node http, own process) and the unthrottled row from autocannon ${version('autocannon')} (own process); Node fetch for turns`,
   };
 }
 
