@@ -4,13 +4,19 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { isValidSignature } from '../whatsapp/signature';
 import { parseWebhookPayload } from '../whatsapp/webhook-payload';
+import { createInFlightLimit } from './in-flight-limit';
 import { processWebhook, type IntakeDependencies } from './intake';
 
 export interface WebhookOptions extends Omit<IntakeDependencies, 'log'> {
   appSecret: string;
   verifyToken: string;
   bodyLimit: number;
+  /** Webhooks being accepted at once; past it, 503 at once (in-flight-limit.ts). */
+  maxInFlight: number;
 }
+
+/** Seconds Meta is asked to wait before delivering a shed webhook again. */
+const SHED_RETRY_AFTER_SECONDS = 5;
 
 class HttpError extends Error {
   constructor(
@@ -22,6 +28,8 @@ class HttpError extends Error {
 }
 
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: FastifyInstance, options) => {
+  const inFlight = createInFlightLimit(options.maxInFlight);
+
   // Meta sends application/json; any other content type still has its signature
   // checked rather than being refused with 415, which Meta would keep redelivering.
   app.removeAllContentTypeParsers();
@@ -57,6 +65,11 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: Fas
     const parsed = parseWebhookPayload(request.body);
     if (!parsed) return reply.code(400).send({ error: 'Not a WhatsApp Business Account webhook payload' });
     if (parsed.skipped.length) request.log.warn({ skipped: parsed.skipped }, 'Parts of the webhook were not usable');
+    if (!inFlight.tryEnter()) {
+      const refused = inFlight.refusedSinceLastReport();
+      if (refused) request.log.warn({ refused, maxInFlight: options.maxInFlight }, 'Webhooks refused with 503: too many in flight');
+      return reply.code(503).header('retry-after', String(SHED_RETRY_AFTER_SECONDS)).send({ error: 'Too many webhooks in flight; deliver again later' });
+    }
     try {
       const report = await processWebhook({ ...options, log: request.log }, parsed);
       return reply.send(report);
@@ -64,6 +77,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: Fas
       // Not durably accepted: 503 makes Meta deliver again, and redelivery is deduplicated.
       request.log.error({ err }, 'Webhook could not be accepted');
       return reply.code(503).send({ error: 'Temporarily unable to accept the webhook' });
+    } finally {
+      inFlight.leave();
     }
   });
 

@@ -126,3 +126,40 @@ test('with Temporal unreachable: not ready, and a message answers 503 without be
     temporalProxy.restore();
   }
 });
+
+test('past WEBHOOK_MAX_IN_FLIGHT, a webhook is refused at once with 503 and Retry-After, and its redelivery is accepted later', async () => {
+  // A second API on the same links, with room for two webhooks at once.
+  const config = loadConfig({ APP_SECRET: TEST_APP_SECRET, VERIFY_TOKEN: TEST_VERIFY_TOKEN, TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_LEVEL: 'silent', WEBHOOK_MAX_IN_FLIGHT: '2' });
+  const narrow = await buildApp({ config, db, temporal: new Client({ connection, namespace: 'default' }) });
+  await narrow.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(narrow.server.address() as { port: number }).port}/webhook`;
+  try {
+    // Warm the business cache, so only Temporal is what the held webhooks wait for.
+    stack.sandbox.openai.enqueue({ content: 'Warm.' });
+    expect((await postSigned(url, message(newWamid(), '34633000003'), TEST_APP_SECRET)).status).toBe(200);
+
+    temporalProxy.cut();
+    // Two webhooks wait on the unreachable Temporal until the start deadline (and then answer 503)…
+    const held = [newWamid(), newWamid()].map((wamid, i) => postSigned(url, message(wamid, `3463300001${i}`), TEST_APP_SECRET));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // …so a third is refused at once, before any of them is answered.
+    const shedWamid = newWamid();
+    const shed = await postSigned(url, message(shedWamid, '34633000020'), TEST_APP_SECRET);
+    expect(shed.status).toBe(503);
+    expect(shed.headers.get('retry-after')).toBe('5');
+    expect(((await shed.json()) as { error: string }).error).toMatch(/too many webhooks in flight/i);
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([503, 503]);
+
+    temporalProxy.restore();
+    await untilReady();
+    expect(await workflowExists(shedWamid)).toBe(false);
+    // Meta's redelivery of the refused one now goes through.
+    stack.sandbox.openai.enqueue({ content: 'Now.' });
+    expect((await postSigned(url, message(shedWamid, '34633000020'), TEST_APP_SECRET)).status).toBe(200);
+    const result = (await stack.temporal.workflow.getHandle(messageWorkflowId(shedWamid)).result()) as TurnResult;
+    expect(result.outcome).toBe('replied');
+  } finally {
+    temporalProxy.restore();
+    await narrow.close();
+  }
+});

@@ -29,6 +29,7 @@ beforeAll(async () => {
     appSecret: APP_SECRET,
     verifyToken: VERIFY_TOKEN,
     bodyLimit: BODY_LIMIT,
+    maxInFlight: 10,
     taskQueue: 'unit-queue',
     db: trap('db'),
     temporal: trap('temporal'),
