@@ -16,8 +16,10 @@
 // worker peaks at 310-330 MB (700 MB before) and the API at about 130 MB.
 //
 // The caps leave room: the worker keeps up to WORKER_MAX_CACHED_WORKFLOWS (250)
-// workflows of a few kilobytes each; the API holds at most the bodies in flight
-// (1 MB limit each). Raise them together with those settings.
+// workflows of a few kilobytes each. The API parses only bodies whose signature
+// checks out (Meta's webhooks are a few kilobytes; raw bodies are Buffers,
+// outside the V8 heap) and works on at most WEBHOOK_MAX_IN_FLIGHT (256) at once.
+// Raise the caps together with those settings.
 
 export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 

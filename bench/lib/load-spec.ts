@@ -16,10 +16,13 @@ export interface LoadResult {
   sent: number;
   ok: number;
   non2xx: number;
+  /** Of the non-2xx, 503s with Retry-After: the API shedding load (paced generator only). */
+  shed?: number;
   errors: number;
   timeouts: number;
-  /** From the first request sent to the last answer (or give-up). */
+  /** From the first request sent to the last one accepted. */
   durationSeconds: number;
+  /** Acknowledgement latency of the requests accepted (200); the others are counted, not timed. */
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
 }
 

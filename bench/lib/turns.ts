@@ -104,6 +104,8 @@ export async function runTurns(load: TurnLoad): Promise<TurnsResult> {
   }
   let settled = false;
   void Promise.all(deliveries).then(() => (settled = true));
+  // Quiet is counted from the last reply or the last message sent, whichever is later.
+  lastReplyAt = Math.max(lastReplyAt, performance.now());
   const drainDeadline = performance.now() + (load.drainSeconds ?? 60) * 1000;
   while (performance.now() < drainDeadline) {
     if (settled && (outstanding === 0 || performance.now() - lastReplyAt > QUIET_MS)) break;

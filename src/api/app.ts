@@ -12,7 +12,7 @@ import { healthRoutes } from './health-routes';
 import { webhookRoutes } from './webhook-routes';
 
 export interface AppDependencies {
-  config: Pick<Config, 'APP_SECRET' | 'VERIFY_TOKEN' | 'WEBHOOK_BODY_LIMIT_BYTES' | 'TEMPORAL_TASK_QUEUE' | 'LOG_LEVEL'> & Partial<Pick<Config, 'TRACE_LOG_PII' | 'WEBHOOK_MAX_IN_FLIGHT'>>;
+  config: Pick<Config, 'APP_SECRET' | 'VERIFY_TOKEN' | 'WEBHOOK_BODY_LIMIT_BYTES' | 'WEBHOOK_MAX_IN_FLIGHT' | 'TEMPORAL_TASK_QUEUE' | 'LOG_LEVEL'> & Partial<Pick<Config, 'TRACE_LOG_PII'>>;
   db: Database;
   temporal: Client;
   /** Where log lines go instead of stdout: tests read everything the API logged. */
@@ -34,7 +34,7 @@ export async function buildApp({ config, db, temporal, logDestination }: AppDepe
     appSecret: config.APP_SECRET,
     verifyToken: config.VERIFY_TOKEN,
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
-    maxInFlight: config.WEBHOOK_MAX_IN_FLIGHT ?? 256,
+    maxInFlight: config.WEBHOOK_MAX_IN_FLIGHT,
     db,
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,

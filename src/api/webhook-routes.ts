@@ -15,8 +15,10 @@ export interface WebhookOptions extends Omit<IntakeDependencies, 'log'> {
   maxInFlight: number;
 }
 
-/** Seconds Meta is asked to wait before delivering a shed webhook again. */
+/** Retry-After on a shed webhook: a hint to any sender that honours it (Meta documents its own retry schedule, not this header). */
 const SHED_RETRY_AFTER_SECONDS = 5;
+/** How often refusals are summed up in one log line. */
+const REFUSAL_REPORT_MS = 10_000;
 
 class HttpError extends Error {
   constructor(
@@ -29,6 +31,15 @@ class HttpError extends Error {
 
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: FastifyInstance, options) => {
   const inFlight = createInFlightLimit(options.maxInFlight);
+  const reportRefusals = () => {
+    const refused = inFlight.takeRefusals();
+    if (refused) app.log.warn({ refused, maxInFlight: options.maxInFlight }, 'Webhooks refused with 503: too many in flight');
+  };
+  const reporter = setInterval(reportRefusals, REFUSAL_REPORT_MS).unref();
+  app.addHook('onClose', async () => {
+    clearInterval(reporter);
+    reportRefusals();
+  });
 
   // Meta sends application/json; any other content type still has its signature
   // checked rather than being refused with 415, which Meta would keep redelivering.
@@ -66,8 +77,6 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: Fas
     if (!parsed) return reply.code(400).send({ error: 'Not a WhatsApp Business Account webhook payload' });
     if (parsed.skipped.length) request.log.warn({ skipped: parsed.skipped }, 'Parts of the webhook were not usable');
     if (!inFlight.tryEnter()) {
-      const refused = inFlight.refusedSinceLastReport();
-      if (refused) request.log.warn({ refused, maxInFlight: options.maxInFlight }, 'Webhooks refused with 503: too many in flight');
       return reply.code(503).header('retry-after', String(SHED_RETRY_AFTER_SECONDS)).send({ error: 'Too many webhooks in flight; deliver again later' });
     }
     try {

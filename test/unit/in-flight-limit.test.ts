@@ -15,14 +15,13 @@ test('a stray leave never opens more places than the limit', () => {
   expect([limit.tryEnter(), limit.tryEnter()]).toEqual([true, false]);
 });
 
-test('reports the refusals once per interval, with the count since the last report', () => {
-  const limit = createInFlightLimit(0, 10_000);
-  expect(limit.refusedSinceLastReport(0)).toBeUndefined(); // nothing refused yet
+test('counts refusals until they are taken, then starts again from zero', () => {
+  const limit = createInFlightLimit(0);
+  expect(limit.takeRefusals()).toBe(0);
   limit.tryEnter();
   limit.tryEnter();
-  expect(limit.refusedSinceLastReport(1_000)).toBe(2);
+  expect(limit.takeRefusals()).toBe(2);
+  expect(limit.takeRefusals()).toBe(0);
   limit.tryEnter();
-  expect(limit.refusedSinceLastReport(5_000)).toBeUndefined(); // within the interval: counted, not reported
-  limit.tryEnter();
-  expect(limit.refusedSinceLastReport(11_000)).toBe(2);
+  expect(limit.takeRefusals()).toBe(1);
 });
