@@ -16,7 +16,7 @@ import { fmt, machineInfo, table, writeResults } from './lib/report';
 import { startService, type Service, type ThreadCpu } from './lib/services';
 import { summarise } from './lib/stats';
 import { measureStartCeiling, measureStartLatencyAtRate } from './lib/temporal-ceiling';
-import { runTurns, type TurnsResult } from './lib/turns';
+import { runTurns, type TurnLoad, type TurnsResult } from './lib/turns';
 import { MALLOC_ENV, NODE_FLAGS } from '../src/process-memory';
 import { conversationWorkflowId } from '../src/workflows/conversation-id';
 import { messageWorkflowId } from '../src/workflows/ids';
@@ -236,6 +236,18 @@ const SCENARIOS = [
 ] as const;
 const SATURATED = 0.8;
 
+/** What every turn measurement shares: the stand-ins, the service and business under test, and the customers' text. */
+function turnLoad(infra: Infra, service: Service, business: { phoneNumberId: string }, kind: 'plain' | 'booking'): Pick<TurnLoad, 'sandbox' | 'webhookUrl' | 'phoneNumberId' | 'appSecret' | 'run' | 'text'> {
+  return {
+    sandbox: infra.sandbox,
+    webhookUrl: `${service.url}/webhook`,
+    phoneNumberId: business.phoneNumberId,
+    appSecret: BENCH_SECRETS.appSecret,
+    run: runCounter,
+    text: kind === 'booking' ? `BOOK ${bookingDate()}` : 'Hello!',
+  };
+}
+
 /** A weekday far enough ahead to be bookable, in the demo business's zone. */
 function bookingDate(): string {
   let date = addDays(localDateOf(new Date(), 'Europe/Madrid'), 7);
@@ -252,17 +264,7 @@ async function measureEndToEnd(infra: Infra, api: Service, worker: Service) {
       const business = await infra.createBusiness(`turns-${++runCounter}`);
       infra.sandbox.openai.latencyMs = scenario.modelLatencyMs;
       const [apiCpu, workerCpu, workerThreads, temporalCpu] = [api.cpuSeconds(), worker.cpuSeconds(), worker.threadCpuSeconds(), infra.temporalCpuSeconds()];
-      const result = await runTurns({
-        sandbox: infra.sandbox,
-        webhookUrl: `${api.url}/webhook`,
-        phoneNumberId: business.phoneNumberId,
-        appSecret: BENCH_SECRETS.appSecret,
-        rate,
-        durationSeconds: SETTINGS.turnSeconds,
-        run: runCounter,
-        text: scenario.kind === 'booking' ? `BOOK ${bookingDate()}` : 'Hello!',
-        drainSeconds: 90,
-      });
+      const result = await runTurns({ ...turnLoad(infra, api, business, scenario.kind), rate, durationSeconds: SETTINGS.turnSeconds, drainSeconds: 90 });
       log(`  ${result.replied}/${result.sent} replied, ${result.turnsPerSecond.toFixed(1)} turns/s, webhook→reply p50 ${result.webhookToReplyMs.p50} ms, p99 ${result.webhookToReplyMs.p99} ms`);
       rows.push({
         kind: scenario.kind,
@@ -334,14 +336,9 @@ async function compareWithSynchronous(infra: Infra, api: Service, syncBot: Servi
       log(`Meta timeout ${SETTINGS.metaTimeoutMs} ms: ${design}, ${kind} turns at ${rate}/s, model 800 ms…`);
       const business = await infra.createBusiness(`sync-${++runCounter}`);
       const result = await runTurns({
-        sandbox: infra.sandbox,
-        webhookUrl: `${service.url}/webhook`,
-        phoneNumberId: business.phoneNumberId,
-        appSecret: BENCH_SECRETS.appSecret,
+        ...turnLoad(infra, service, business, kind),
         rate,
         durationSeconds: SETTINGS.turnSeconds * share,
-        run: runCounter,
-        text: kind === 'booking' ? `BOOK ${bookingDate()}` : 'Hello!',
         metaTimeoutMs: SETTINGS.metaTimeoutMs,
         maxRedeliveries: 3,
         drainSeconds: 120,

@@ -11,9 +11,8 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { textWebhook } from './payloads';
 import { loadWebhookNumber, REQUEST_TIMEOUT_SECONDS, type LoadResult, type LoadSpec } from './load-spec';
+import { startAtFixedRate } from './pacing';
 import { summarise } from './stats';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
@@ -56,15 +55,8 @@ async function main(): Promise<void> {
       request.end(webhook.body);
     });
 
-  const first = performance.now();
-  const inFlight: Array<Promise<void>> = [];
-  for (let i = 0; i < total; i++) {
-    const due = first + (i * 1000) / spec.rate;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    inFlight.push(send(i, due));
-  }
-  await Promise.all(inFlight);
+  const { first, finished } = await startAtFixedRate(spec.rate, total, send);
+  await finished;
   agent.destroy();
   const latency = summarise(latencies);
   const result: LoadResult = {

@@ -1,6 +1,7 @@
 // Webhooks as Meta sends them: one text message each, from distinct customers,
-// signed over the exact bytes sent.
+// signed over the exact bytes sent. The payload's shape is the tests' own.
 import { signBody } from '../../src/whatsapp/signature';
+import { textMessagePayload } from '../../test/support/payloads';
 
 export interface WebhookRequest {
   body: string;
@@ -10,25 +11,7 @@ export interface WebhookRequest {
 }
 
 export function textWebhook(options: { phoneNumberId: string; wamid: string; from: string; text: string; appSecret: string }): WebhookRequest {
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '200000000000001',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '34910000001', phone_number_id: options.phoneNumberId },
-              contacts: [{ profile: { name: 'Bench Customer' }, wa_id: options.from }],
-              messages: [{ from: options.from, id: options.wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: options.text } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const body = JSON.stringify(textMessagePayload({ phoneNumberId: options.phoneNumberId, wamid: options.wamid, from: options.from, text: options.text, name: 'Bench Customer' }));
   return {
     body,
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, options.appSecret) },

@@ -97,7 +97,6 @@ export async function startService(name: string, entry: string, env: Record<stri
     try {
       lastCpu = cpuSecondsOf(child.child.pid!);
       lastPeak = peakRssMbOf(child.child.pid!);
-      lastThreads = threadCpuSecondsOf(child.child.pid!);
     } catch {
       // The process has exited: keep the last reading.
     }
@@ -116,7 +115,15 @@ export async function startService(name: string, entry: string, env: Record<stri
     url,
     pid: child.child.pid!,
     cpuSeconds: () => (sample(), lastCpu),
-    threadCpuSeconds: () => (sample(), lastThreads),
+    // Only when asked: it reads every thread's stat file.
+    threadCpuSeconds: () => {
+      try {
+        lastThreads = threadCpuSecondsOf(child.child.pid!);
+      } catch {
+        // The process has exited: keep the last reading.
+      }
+      return lastThreads;
+    },
     peakRssMb: () => (sample(), lastPeak),
     async stop() {
       sample();

@@ -4,6 +4,7 @@
 // it is the evidence for what limits ingestion on this machine.
 import type { Client } from '@temporalio/client';
 import { BUSINESS_ID } from '../../src/workflows/search-attributes';
+import { startAtFixedRate } from './pacing';
 import { summarise, type Distribution } from './stats';
 
 export async function measureStartCeiling(temporal: Client, total: number, label: string): Promise<{ startsPerSecond: number; latencyMs: Distribution }> {
@@ -36,24 +37,17 @@ export async function measureStartCeiling(temporal: Client, total: number, label
 export async function measureStartLatencyAtRate(temporal: Client, rate: number, total: number, label: string): Promise<{ offeredPerSecond: number; latencyMs: Distribution; failed: number }> {
   const latencies: number[] = [];
   let failed = 0;
-  const first = performance.now();
-  const starts: Array<Promise<void>> = [];
-  for (let i = 0; i < total; i++) {
-    // Timed from when it was due, as the paced webhook generator times ours.
-    const due = first + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    starts.push(
-      temporal
-        .withDeadline(Date.now() + 10_000, () =>
-          temporal.workflow.start('benchmarkStartOnly', { taskQueue: 'bench-nobody', workflowId: `bench-paced-${label}-${i}`, typedSearchAttributes: [{ key: BUSINESS_ID, value: `paced-${label}` }] }),
-        )
-        .then(
-          () => void latencies.push(performance.now() - due),
-          () => void failed++,
-        ),
-    );
-  }
-  await Promise.all(starts);
+  // Timed from when each was due, as the paced webhook generator times ours.
+  const { finished } = await startAtFixedRate(rate, total, (i, due) =>
+    temporal
+      .withDeadline(Date.now() + 10_000, () =>
+        temporal.workflow.start('benchmarkStartOnly', { taskQueue: 'bench-nobody', workflowId: `bench-paced-${label}-${i}`, typedSearchAttributes: [{ key: BUSINESS_ID, value: `paced-${label}` }] }),
+      )
+      .then(
+        () => void latencies.push(performance.now() - due),
+        () => void failed++,
+      ),
+  );
+  await finished;
   return { offeredPerSecond: rate, latencyMs: summarise(latencies), failed };
 }

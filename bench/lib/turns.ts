@@ -4,6 +4,7 @@
 // gives up after Meta's delivery timeout and delivers again, as Meta does.
 import type { Sandbox } from '../../src/sandbox/server';
 import { customerNumber, textWebhook, type WebhookRequest } from './payloads';
+import { startAtFixedRate } from './pacing';
 import { summarise, type Distribution } from './stats';
 
 export interface TurnLoad {
@@ -91,19 +92,14 @@ export async function runTurns(load: TurnLoad): Promise<TurnsResult> {
     }
   };
 
-  const first = performance.now();
-  const deliveries: Array<Promise<void>> = [];
-  for (let i = 0; i < count; i++) {
-    const due = first + (i * 1000) / load.rate;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
+  const { first, finished } = await startAtFixedRate(load.rate, count, (i) => {
     const from = customerNumber(load.run, i);
     const webhook = textWebhook({ phoneNumberId: load.phoneNumberId, wamid: `wamid.bench.turn.${load.run}.${i}`, from, text: load.text, appSecret: load.appSecret });
     sentAt.set(from, performance.now());
-    deliveries.push(deliver(webhook, 0));
-  }
+    return deliver(webhook, 0);
+  });
   let settled = false;
-  void Promise.all(deliveries).then(() => (settled = true));
+  void finished.then(() => (settled = true));
   // Quiet is counted from the last reply or the last message sent, whichever is later.
   lastReplyAt = Math.max(lastReplyAt, performance.now());
   const drainDeadline = performance.now() + (load.drainSeconds ?? 60) * 1000;
