@@ -12,7 +12,8 @@ import type { Database } from '../db/client';
 import { classifyCalendarFailure, toCalendarActivityFailure } from '../calendar/calendar-errors';
 import { calendarFor, type CalendarAccess } from '../calendar/google-calendar';
 import { loadBookingBusiness, loadBusinessProfile } from '../db/businesses';
-import { loadHistory, markOutboundFailed, markOutboundSent, markSendAttempted, outboundWamid, prepareOutbound, recordInbound, upsertCustomer } from '../db/messages';
+import { currentCustomer, resolveCustomer } from '../db/customers';
+import { expireParkedStatuses, loadHistory, markOutboundFailed, markOutboundSent, markSendAttempted, outboundWamid, prepareOutbound, recordInbound } from '../db/messages';
 import { hashIdentifier } from '../observability/privacy';
 import { GraphApiError, type WhatsAppSender } from '../whatsapp/graph-client';
 import type { ChoiceOption } from '../whatsapp/interactive';
@@ -94,7 +95,7 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
     },
 
     async recordInboundMessage(input: InboundMessageInput & { workflowId: string; runId: string }): Promise<{ customerId: string; duplicateOf?: string }> {
-      const customerId = await upsertCustomer(db, input.businessId, input.customer);
+      const customerId = await resolveCustomer(db, input.businessId, input.customer);
       const { duplicateOf } = await recordInbound(db, {
         businessId: input.businessId,
         customerId,
@@ -109,9 +110,10 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
     },
 
     async loadConversation(input: { businessId: string; customerId: string }): Promise<{ business: BusinessProfile; history: ChatMessage[]; maxIterations: number }> {
+      const customer = await currentCustomer(db, input.customerId);
       const [business, history] = await Promise.all([
         loadBusinessProfile(db, input.businessId),
-        loadHistory(db, input.businessId, input.customerId, HISTORY_LIMIT),
+        loadHistory(db, input.businessId, customer.id, HISTORY_LIMIT),
       ]);
       return { business, history, maxIterations };
     },
@@ -122,8 +124,8 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
 
     async runTool(input: { businessId: string; customerId: string; call: ToolCall; bookingKey: string }): Promise<ToolResult> {
       if (!isBookingTool(input.call.name)) log.warn('Model called a tool that does not exist', { tool: input.call.name });
-      const business = await loadBookingBusiness(db, input.businessId);
-      const ctx = { db, business, calendar: calendarFor(business, calendarAccess), customerId: input.customerId, now: new Date() };
+      const [business, customer] = await Promise.all([loadBookingBusiness(db, input.businessId), currentCustomer(db, input.customerId)]);
+      const ctx = { db, business, calendar: calendarFor(business, calendarAccess), customerId: customer.id, now: new Date() };
       try {
         const result = await runBookingTool(ctx, input.call, input.bookingKey);
         if (business.calendarAccessError && ctx.calendar) await clearCalendarAccessError(db, business.id);
@@ -131,6 +133,13 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
       } catch (err) {
         throw await calendarActivityFailure(db, business.id, err);
       }
+    },
+
+    /** Housekeeping: statuses parked longer than their TTL belong to no send we will record. */
+    async expireParkedStatuses(): Promise<number> {
+      const expired = await expireParkedStatuses(db, new Date());
+      if (expired > 0) log.info('Expired parked delivery statuses', { expired });
+      return expired;
     },
 
     async markReadWithTyping(input: { phoneNumberId: string; wamid: string }): Promise<void> {
@@ -157,7 +166,7 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
       workflowId: string;
       runId: string;
     }): Promise<{ wamids: string[]; sentText: string }> {
-      const customer = await db.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { waId: true, bsuid: true } });
+      const customer = await currentCustomer(db, input.customerId);
       const recipient = customer.waId ? { waId: customer.waId } : customer.bsuid ? { bsuid: customer.bsuid } : undefined;
       if (!recipient) throw ApplicationFailure.nonRetryable('The customer has neither a WhatsApp ID nor a BSUID to reply to', 'RecipientUnknown');
       const wamids: string[] = [];
@@ -166,7 +175,7 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
       for (const [index, part] of parts.entries()) {
         const outbound = await prepareOutbound(db, {
           businessId: input.businessId,
-          customerId: input.customerId,
+          customerId: customer.id,
           outboundKey: `${input.replyKey}:reply:${index}`,
           type: part.kind,
           text: part.text,

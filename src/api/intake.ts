@@ -110,12 +110,12 @@ async function recordDeliveryStatus(deps: IntakeDependencies, routed: RoutedStat
   if (!business) return { id: status.id, status: status.status, recorded: 'unknown-business' };
   const error = status.errors?.[0];
   const recorded = await recordStatus(deps.db, {
+    businessId: business.id,
     wamid: status.id,
     status: status.status.toUpperCase() as MessageStatus,
     occurredAt: new Date(Number(status.timestamp) * 1000),
     errorCode: error?.code,
     errorTitle: error?.title ?? error?.message,
-    businessId: business.id,
     callbackData: status.biz_opaque_callback_data,
   });
   if (status.status === 'failed') deps.log.warn({ message: hashIdentifier(status.id), code: error?.code, title: error?.title }, 'WhatsApp reports a failed delivery');

@@ -5,35 +5,6 @@ import type { ChatMessage } from '../agent/types';
 import { Prisma, type Database } from './client';
 import type { MessageStatus } from '../generated/prisma/enums';
 
-export interface CustomerIdentity {
-  waId?: string;
-  bsuid?: string;
-  profileName?: string;
-}
-
-export async function upsertCustomer(db: Database, businessId: string, identity: CustomerIdentity): Promise<string> {
-  const profile = identity.profileName ? { profileName: identity.profileName } : {};
-  if (identity.waId) {
-    const customer = await db.customer.upsert({
-      where: { businessId_waId: { businessId, waId: identity.waId } },
-      create: { businessId, waId: identity.waId, bsuid: identity.bsuid, ...profile },
-      update: { ...profile, ...(identity.bsuid ? { bsuid: identity.bsuid } : {}) },
-      select: { id: true },
-    });
-    return customer.id;
-  }
-  if (identity.bsuid) {
-    const customer = await db.customer.upsert({
-      where: { businessId_bsuid: { businessId, bsuid: identity.bsuid } },
-      create: { businessId, bsuid: identity.bsuid, ...profile },
-      update: profile,
-      select: { id: true },
-    });
-    return customer.id;
-  }
-  throw new Error('A WhatsApp message without a sender (neither wa_id nor user id) cannot be attributed to a customer');
-}
-
 export interface InboundRecord {
   businessId: string;
   customerId: string;
@@ -141,11 +112,11 @@ export async function prepareOutbound(db: Database, draft: OutboundDraft): Promi
 
 export async function markOutboundSent(db: Database, messageId: string, wamid: string, sentAt: Date): Promise<void> {
   await db.$transaction(async (tx) => {
-    await tx.message.update({ where: { id: messageId }, data: { wamid, status: 'SENT', sentAt, sendAttemptedAt: null } });
-    // Status webhooks that raced ahead of this write are applied now.
-    const early = await tx.pendingStatus.findMany({ where: { wamid }, orderBy: { occurredAt: 'asc' } });
-    for (const s of early) await applyStatus(tx as unknown as Database, { wamid, status: s.status, occurredAt: s.occurredAt, errorCode: s.errorCode, errorTitle: s.errorTitle });
-    if (early.length) await tx.pendingStatus.deleteMany({ where: { wamid } });
+    const { businessId } = await tx.message.update({ where: { id: messageId }, data: { wamid, status: 'SENT', sentAt, sendAttemptedAt: null }, select: { businessId: true } });
+    // Status webhooks that raced ahead of this write, from this business's number, are applied now.
+    const early = await tx.pendingStatus.findMany({ where: { businessId, wamid }, orderBy: { occurredAt: 'asc' } });
+    for (const s of early) await applyStatus(tx as unknown as Database, { businessId, wamid, status: s.status, occurredAt: s.occurredAt, errorCode: s.errorCode, errorTitle: s.errorTitle });
+    if (early.length) await tx.pendingStatus.deleteMany({ where: { businessId, wamid } });
   });
 }
 
@@ -157,13 +128,14 @@ export async function markOutboundFailed(db: Database, messageId: string, errorC
 }
 
 export interface StatusUpdate {
+  /** The business whose number the status came for: a status only ever changes that business's messages. */
+  businessId: string;
   wamid: string;
   status: MessageStatus;
   occurredAt: Date;
   errorCode?: number | null;
   errorTitle?: string | null;
-  /** The business the status came for, and the callback data Meta echoed: together they find a send whose answer was lost. */
-  businessId?: string;
+  /** The callback data Meta echoed: with the business, it finds a send whose answer was lost. */
   callbackData?: string;
 }
 
@@ -177,17 +149,18 @@ const TIMESTAMP_COLUMN: Partial<Record<MessageStatus, string>> = {
 /**
  * Records a delivery status on an outbound message. The status only moves forward
  * (the enum's declaration order), so a late `delivered` never replaces `read`; the
- * moment of every status is kept. Unknown wamids are parked in pending_status.
+ * moment of every status is kept. Unknown wamids are parked in pending_status,
+ * under the business, until the send records its wamid or the park expires.
  */
 export async function recordStatus(db: Database, update: StatusUpdate): Promise<'applied' | 'pending'> {
   const matched = await applyStatus(db, update);
   if (matched > 0) return 'applied';
-  if (update.businessId && update.callbackData && (await linkLostSend(db, update.businessId, update.callbackData, update.wamid))) {
+  if (update.callbackData && (await linkLostSend(db, update.businessId, update.callbackData, update.wamid))) {
     await applyStatus(db, update);
     return 'applied';
   }
   const parked = await db.pendingStatus.create({
-    data: { wamid: update.wamid, status: update.status, occurredAt: update.occurredAt, errorCode: update.errorCode ?? null, errorTitle: update.errorTitle ?? null },
+    data: { businessId: update.businessId, wamid: update.wamid, status: update.status, occurredAt: update.occurredAt, errorCode: update.errorCode ?? null, errorTitle: update.errorTitle ?? null },
   });
   // The send may have recorded its wamid between our update and the insert; look once more.
   if ((await applyStatus(db, update)) > 0) {
@@ -230,7 +203,16 @@ async function applyStatus(db: Database, update: StatusUpdate): Promise<number> 
       ${Prisma.raw(`"${column}"`)} = COALESCE(${Prisma.raw(`"${column}"`)}, ${update.occurredAt}),
       "error_code" = CASE WHEN ${isFailure} THEN ${update.errorCode ?? null}::int ELSE "error_code" END,
       "error_title" = CASE WHEN ${isFailure} THEN ${update.errorTitle ?? null}::text ELSE "error_title" END
-    WHERE "wamid" = ${update.wamid} AND "direction" = 'OUTBOUND'`;
+    WHERE "wamid" = ${update.wamid} AND "business_id" = ${update.businessId}::uuid AND "direction" = 'OUTBOUND'`;
+}
+
+/** How long a status may wait for its message; Meta reports a send within seconds of it. */
+export const PARKED_STATUS_TTL_MS = 7 * 24 * 60 * 60_000;
+
+/** Drops parked statuses no send has claimed within the TTL: they belong to no message we will ever record. */
+export async function expireParkedStatuses(db: Database, now: Date, ttlMs = PARKED_STATUS_TTL_MS): Promise<number> {
+  const { count } = await db.pendingStatus.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - ttlMs) } } });
+  return count;
 }
 
 function isUniqueViolation(err: unknown): boolean {

@@ -9,6 +9,7 @@ import { createLogger, temporalLogger } from '../observability/logger';
 import { createGraphClient } from '../whatsapp/graph-client';
 import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
 import { createWorker } from './create-worker';
+import { ensureHousekeepingSchedule } from './housekeeping-schedule';
 import { setIdentifierHashKey } from '../observability/privacy';
 
 async function main(): Promise<void> {
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
       maxIterations: config.AGENT_MAX_ITERATIONS,
     },
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'Worker polling');
+  const schedule = await ensureHousekeepingSchedule(temporal, config.TEMPORAL_TASK_QUEUE);
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, housekeepingSchedule: schedule }, 'Worker polling');
   // Runtime shuts the worker down on SIGINT/SIGTERM: polling stops, running activities get the grace time.
   await worker.run();
   await Promise.all([connection.close(), clientConnection.close()]);

@@ -1,3 +1,4 @@
 // Entry point of the workflow bundle: every workflow the worker runs.
 export { handleInboundMessage } from './handle-inbound-message';
 export { conversation } from './conversation';
+export { housekeeping } from './housekeeping';

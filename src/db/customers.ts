@@ -1,0 +1,87 @@
+// Who a message is from. A customer is one row per business, found by their
+// WhatsApp ID (the phone number) or their business-scoped user ID (BSUID),
+// whichever a message carries; Meta's username rollout means the same person
+// can write first with one and later with both, or the other way round.
+import type { Database } from './client';
+
+export interface CustomerIdentity {
+  waId?: string;
+  bsuid?: string;
+  profileName?: string;
+}
+
+type Transaction = Parameters<Parameters<Database['$transaction']>[0]>[0];
+
+interface CustomerRow {
+  id: string;
+  waId: string | null;
+  bsuid: string | null;
+  createdAt: Date;
+}
+
+/**
+ * The customer a message is from, created on first contact. A message that
+ * carries an ID the customer's row lacks fills it in; one that carries both
+ * IDs of two rows (first seen by each ID alone) merges them into the older row.
+ * An ID already set is never overwritten.
+ * Serialised per identifier, so concurrent messages of a new customer agree on one row.
+ */
+export async function resolveCustomer(db: Database, businessId: string, identity: CustomerIdentity): Promise<string> {
+  const { waId, bsuid } = identity;
+  if (!waId && !bsuid) throw new Error('A WhatsApp message without a sender (neither wa_id nor user id) cannot be attributed to a customer');
+  const profile = identity.profileName ? { profileName: identity.profileName } : {};
+
+  return db.$transaction(async (tx) => {
+    // Sorted, so two transactions locking the same pair cannot deadlock.
+    const lockKeys = [waId && `wa:${waId}`, bsuid && `bsuid:${bsuid}`].filter((k): k is string => !!k).sort();
+    for (const key of lockKeys) await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`customer:${businessId}:${key}`}, 0))`;
+
+    const matches: CustomerRow[] = await tx.customer.findMany({
+      where: { businessId, OR: [...(waId ? [{ waId }] : []), ...(bsuid ? [{ bsuid }] : [])] },
+      select: { id: true, waId: true, bsuid: true, createdAt: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    if (matches.length === 0) {
+      const created = await tx.customer.create({ data: { businessId, waId, bsuid, ...profile }, select: { id: true } });
+      return created.id;
+    }
+    // At most two rows match: one by each ID. They are one person unless their IDs disagree
+    // (a row with another number and another BSUID); then the BSUID, which stays with the
+    // account when the number changes, decides, and neither row is changed.
+    const [older, newer] = matches as [CustomerRow, CustomerRow | undefined];
+    if (newer && !sameIdentity(older, newer)) return (older.bsuid === bsuid ? older : newer).id;
+    const survivor = older;
+    if (newer) await absorb(tx, newer.id, survivor.id);
+    const ids = { waId: survivor.waId ?? newer?.waId ?? waId, bsuid: survivor.bsuid ?? newer?.bsuid ?? bsuid };
+    await tx.customer.update({ where: { id: survivor.id }, data: { ...profile, ...ids } });
+    return survivor.id;
+  });
+}
+
+/** Two rows can be one person when no ID of one contradicts the other's. */
+function sameIdentity(a: CustomerRow, b: CustomerRow): boolean {
+  const agree = (x: string | null, y: string | null) => x === null || y === null || x === y;
+  return agree(a.waId, b.waId) && agree(a.bsuid, b.bsuid);
+}
+
+/** Moves one customer's history and appointments to the row that is the same person, and points the old row there. */
+async function absorb(tx: Transaction, absorbedId: string, survivorId: string): Promise<void> {
+  await tx.message.updateMany({ where: { customerId: absorbedId }, data: { customerId: survivorId } });
+  await tx.appointment.updateMany({ where: { customerId: absorbedId }, data: { customerId: survivorId } });
+  // Its IDs are released first: they are unique per business and about to be the survivor's.
+  await tx.customer.update({ where: { id: absorbedId }, data: { waId: null, bsuid: null, mergedIntoId: survivorId } });
+  await tx.customer.updateMany({ where: { mergedIntoId: absorbedId }, data: { mergedIntoId: survivorId } });
+}
+
+/**
+ * The customer row a customer ID stands for now: itself, or the row it was
+ * merged into. A conversation started before a merge keeps its ID; its steps
+ * read and write the merged row through this.
+ */
+export async function currentCustomer(db: Database, customerId: string): Promise<{ id: string; waId: string | null; bsuid: string | null }> {
+  const row = await db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { id: true, waId: true, bsuid: true, mergedIntoId: true } });
+  if (!row.mergedIntoId) return { id: row.id, waId: row.waId, bsuid: row.bsuid };
+  // absorb() re-points earlier merges at the new survivor, so one hop reaches a live row.
+  const survivor = await db.customer.findUniqueOrThrow({ where: { id: row.mergedIntoId }, select: { id: true, waId: true, bsuid: true } });
+  return survivor;
+}

@@ -1,0 +1,40 @@
+// Delivering webhooks to a running stack as Meta does (signed, over HTTP) and
+// waiting for what the workflows made of them.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IntakeReport } from '../../src/api/intake';
+import type { TurnResult } from '../../src/workflows/types';
+import { newWamid, postSigned } from './payloads';
+import { TEST_APP_SECRET, type Stack } from './stack';
+
+/** Posts a signed payload, expects every message in it to start a workflow, and returns each one's result in order. */
+export async function deliverAll(stack: Stack, payload: unknown): Promise<TurnResult[]> {
+  const response = await postSigned(stack.webhookUrl, payload, TEST_APP_SECRET);
+  if (response.status !== 200) throw new Error(`The webhook answered ${response.status}: ${await response.text()}`);
+  const report = (await response.json()) as IntakeReport;
+  const unstarted = report.messages.filter((m) => m.status !== 'started');
+  if (unstarted.length) throw new Error(`Messages not started: ${JSON.stringify(unstarted)}`);
+  return Promise.all(report.messages.map((m) => stack.temporal.workflow.getHandle(m.workflowId!).result()));
+}
+
+/** Posts a signed payload with one message and waits for the turn that answers it. */
+export async function deliver(stack: Stack, payload: unknown): Promise<TurnResult> {
+  const [result, ...more] = await deliverAll(stack, payload);
+  if (!result || more.length) throw new Error('deliver() takes a payload with exactly one message; use deliverAll()');
+  return result;
+}
+
+/** A fixture from fixtures/, with each message given a fresh wamid (the Temporal server is shared between test files). */
+export function fixture(name: string): { payload: any; wamids: string[] } {
+  const payload = JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures', name), 'utf8'));
+  const wamids: string[] = [];
+  for (const entry of payload.entry ?? []) {
+    for (const change of entry.changes ?? []) {
+      for (const message of change.value?.messages ?? []) {
+        message.id = newWamid();
+        wamids.push(message.id);
+      }
+    }
+  }
+  return { payload, wamids };
+}
