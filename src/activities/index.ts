@@ -9,6 +9,7 @@ import { BUSINESS_ID } from '../workflows/search-attributes';
 import { messageArrived, type ArrivedMessage } from '../workflows/signals';
 import type { ChatMessage, ModelReply, ToolCall, ToolDefinition, BusinessProfile } from '../agent/types';
 import type { Database } from '../db/client';
+import { FailureType } from '../failures';
 import { classifyCalendarFailure, toCalendarActivityFailure } from '../calendar/calendar-errors';
 import { calendarFor, type CalendarAccess } from '../calendar/google-calendar';
 import { loadBookingBusiness, loadBusinessProfile } from '../db/businesses';
@@ -168,7 +169,7 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
     }): Promise<{ wamids: string[]; sentText: string }> {
       const customer = await currentCustomer(db, input.customerId);
       const recipient = customer.waId ? { waId: customer.waId } : customer.bsuid ? { bsuid: customer.bsuid } : undefined;
-      if (!recipient) throw ApplicationFailure.nonRetryable('The customer has neither a WhatsApp ID nor a BSUID to reply to', 'RecipientUnknown');
+      if (!recipient) throw ApplicationFailure.nonRetryable('The customer has neither a WhatsApp ID nor a BSUID to reply to', FailureType.RecipientUnknown);
       const wamids: string[] = [];
       // Models write Markdown; WhatsApp has its own marks (*bold*, _italic_) and a 4096-character limit.
       const parts = replyParts(input.text, input.options);
@@ -204,7 +205,7 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
           if (err instanceof GraphApiError && !err.retryable) {
             await markOutboundFailed(db, outbound.id, err.code, err.message);
             log.warn('WhatsApp refused the reply', { code: err.code, to: hashIdentifier(customer.waId ?? customer.bsuid) });
-            throw ApplicationFailure.nonRetryable(err.message, 'WhatsAppSendRefused');
+            throw ApplicationFailure.nonRetryable(err.message, FailureType.WhatsAppSendRefused);
           }
           // Meta answered with an error, so nothing was sent: the retry need not wait for a status.
           if (err instanceof GraphApiError) await markSendAttempted(db, outbound.id, false);

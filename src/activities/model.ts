@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { ChatMessage, ModelReply, ToolDefinition } from '../agent/types';
+import { FailureType } from '../failures';
 
 export interface ChatModel {
   complete(messages: ChatMessage[], tools: ToolDefinition[]): Promise<ModelReply>;
@@ -62,13 +63,13 @@ export function classifyModelError(err: unknown): unknown {
     const delay = retryAfterMs(err.headers);
     return ApplicationFailure.create({
       message: `Model rate limited (${label})`,
-      type: 'ModelRateLimited',
+      type: FailureType.ModelRateLimited,
       ...(delay !== undefined ? { nextRetryDelay: Math.min(delay, MAX_RETRY_AFTER_MS) } : {}),
     });
   }
   const permanent = code === 'insufficient_quota' || (err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 409);
   if (!permanent) return err;
-  return ApplicationFailure.nonRetryable(`Model request refused (${label}): ${err.message}`, 'ModelRequestRefused');
+  return ApplicationFailure.nonRetryable(`Model request refused (${label}): ${err.message}`, FailureType.ModelRequestRefused);
 }
 
 /** The wait a 429 asks for, in milliseconds: `retry-after-ms`, else `retry-after` in seconds or as an HTTP date. */

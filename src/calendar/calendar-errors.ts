@@ -4,6 +4,7 @@
 // event ID, 410 on a delete, 412 on a move) are handled in google-calendar.ts and
 // never reach here.
 import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../failures';
 import { httpStatusOf } from './google-calendar';
 
 export type CalendarFailureClass =
@@ -45,13 +46,13 @@ export function toCalendarActivityFailure(err: unknown, attempt: number): unknow
   const failure = classifyCalendarFailure(err);
   switch (failure.kind) {
     case 'access-refused':
-      return ApplicationFailure.create({ message: failure.reason, type: 'CalendarAccessRefused', nonRetryable: true });
+      return ApplicationFailure.create({ message: failure.reason, type: FailureType.CalendarAccessRefused, nonRetryable: true });
     case 'invalid-request':
-      return ApplicationFailure.create({ message: failure.reason, type: 'CalendarRequestInvalid', nonRetryable: true });
+      return ApplicationFailure.create({ message: failure.reason, type: FailureType.CalendarRequestInvalid, nonRetryable: true });
     case 'back-off':
       return ApplicationFailure.create({
         message: `Google Calendar is throttling or unavailable (${httpStatusOf(err)}${googleReason(err) ? ` ${googleReason(err)}` : ''})`,
-        type: 'CalendarUnavailable',
+        type: FailureType.CalendarUnavailable,
         nextRetryDelay: calendarBackoffMs(attempt),
       });
     case 'unknown':

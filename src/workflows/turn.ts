@@ -1,13 +1,14 @@
 // One conversation turn: the customer's latest messages are answered together.
 // The messages are already in the database; the turn reads the history from
 // there, runs the agent loop (model and tools as activities) and sends one reply.
-import { ActivityFailure, ApplicationFailure, CancelledFailure, log, TemporalFailure } from '@temporalio/workflow';
+import { ActivityFailure, CancelledFailure, log, TemporalFailure } from '@temporalio/workflow';
 import type { ToolEffect } from '../activities/booking-tools';
 import { parseOptions, PRESENT_OPTIONS, type OfferedOption } from '../agent/options';
 import { buildSystemPrompt } from '../agent/prompt';
 import { TOOL_DEFINITIONS } from '../agent/tools';
 import type { ChatMessage, ToolCall } from '../agent/types';
 import { callModel, loadConversation, markReadWithTyping, releaseBooking, runTool, sendReply } from './activities';
+import { describeFailure, failureSourceOf, isModelFailure } from '../failures';
 import type { TurnResult } from './types';
 
 export const FALLBACK_REPLY =
@@ -65,7 +66,9 @@ export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
     return send(spec, FALLBACK_REPLY, { outcome: 'iteration-limit', toolCalls, appointments, modelCalls });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    return send(spec, FALLBACK_REPLY, { outcome: 'model-failed', toolCalls, appointments, modelCalls, error: describeFailure(err) });
+    // Classified by what failed, not by where it was caught: only the model's failures are model-failed.
+    const outcome = isModelFailure(err) ? 'model-failed' : 'turn-failed';
+    return send(spec, FALLBACK_REPLY, { outcome, toolCalls, appointments, modelCalls, error: describeFailure(err) });
   }
 }
 
@@ -124,15 +127,24 @@ async function runToolOrExplain(spec: TurnSpec, call: ToolCall, effects: ToolEff
     return result.content;
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    log.warn('Tool failed after retries', { tool: call.name, error: describeFailure(err) });
+    log.warn('Tool failed after retries', { tool: call.name, source: failureSourceOf(err), error: describeFailure(err) });
     // A half-made booking (place reserved, calendar unreachable) is given back rather than left hanging.
-    if (call.name === 'book_appointment') await releaseBooking({ businessId: spec.businessId, bookingKey });
+    if (call.name === 'book_appointment') await release(spec.businessId, bookingKey);
     return JSON.stringify({ ok: false, error: 'The booking system is temporarily unavailable, so this could not be done. Suggest trying again later.' });
   }
 }
 
-export function describeFailure(err: TemporalFailure): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
-  return cause?.message ?? err.message;
+/**
+ * Gives back a half-made booking. Its place is freed in the database first; if
+ * the calendar stays unreachable through every retry, an event may be left
+ * there, which is logged for the owner. The turn goes on either way: the
+ * customer is still answered, and the failure is not the model's.
+ */
+async function release(businessId: string, bookingKey: string): Promise<void> {
+  try {
+    await releaseBooking({ businessId, bookingKey });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.error('Could not release a half-made booking; its calendar event may remain', { bookingKey, source: failureSourceOf(err), error: describeFailure(err) });
+  }
 }

@@ -24,6 +24,7 @@ export type TurnOutcome =
   | 'duplicate'
   | 'iteration-limit'
   | 'model-failed'
+  | 'turn-failed'
   | 'send-failed';
 
 export interface TurnResult {

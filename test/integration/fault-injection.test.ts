@@ -257,6 +257,21 @@ describe('Google Calendar', () => {
     const cleared = await stack.database.db.business.findUniqueOrThrow({ where: { id: stack.businessId } });
     expect(cleared.calendarAccessError).toBeNull();
   });
+
+  test('a half-made booking the calendar will not let go of is released in the database, and the turn still answers (not as a model failure)', async () => {
+    const date = upcoming('tue');
+    // Refused on the insert, then again on the release's delete: both non-retryable.
+    fault({ endpoint: 'calendar.insert', respond: { status: 401, body: googleError(401, 'authError') } });
+    fault({ endpoint: 'calendar.delete', respond: { status: 401, body: googleError(401, 'authError') } });
+    bookingScript(date);
+    const { result, waId } = await turn('Haircut Tuesday 11:00');
+
+    expect(result).toMatchObject({ outcome: 'replied', appointments: [] });
+    expect((await activityAttempts(waId, 'releaseBooking')).map((a) => a.attempt)).toEqual([1]);
+    expect(String(stack.sandbox.openai.requests.at(-1)!.messages.at(-1)!.content)).toMatch(/temporarily unavailable/);
+    expect(sentTo(waId)).toHaveLength(1);
+    expect(await stack.database.db.appointment.count({ where: { status: 'BOOKED' } })).toBe(0);
+  });
 });
 
 describe('the sandbox fault API', () => {

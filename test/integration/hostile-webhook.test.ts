@@ -668,7 +668,7 @@ describe('property: any body, signed or not, is answered with 200, 400 or 401 an
   test('every workflow the random payloads started ends with an outcome rather than failing', async () => {
     // The generators are tuned so that some payloads survive validation and reach a worker.
     expect(started.size).toBeGreaterThan(0);
-    const outcomes: TurnOutcome[] = ['replied', 'recorded', 'answered-with-later-message', 'duplicate', 'iteration-limit', 'model-failed', 'send-failed'];
+    const outcomes: TurnOutcome[] = ['replied', 'recorded', 'answered-with-later-message', 'duplicate', 'iteration-limit', 'model-failed', 'turn-failed', 'send-failed'];
     const results = await Promise.all([...started].map((id) => stack.temporal.workflow.getHandle(id).result() as Promise<TurnResult>));
     for (const result of results) expect(outcomes).toContain(result.outcome);
   });

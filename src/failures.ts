@@ -1,0 +1,83 @@
+// The one vocabulary of failures. Activities raise ApplicationFailures with
+// these types; the workflows read them back through the guards below to decide
+// a turn's outcome. Pure: imported by activities and workflow code alike.
+import { ActivityFailure, ApplicationFailure, TemporalFailure } from '@temporalio/common';
+
+export const FailureType = {
+  /** OpenAI asked us to slow down; retried after the delay it asked for. */
+  ModelRateLimited: 'ModelRateLimited',
+  /** OpenAI refused the request (400, 401, insufficient quota): retrying cannot help. */
+  ModelRequestRefused: 'ModelRequestRefused',
+  /** Google refused the business's calendar credentials or sharing; the business must reconnect. */
+  CalendarAccessRefused: 'CalendarAccessRefused',
+  /** Google will refuse this request the same way every time (400). */
+  CalendarRequestInvalid: 'CalendarRequestInvalid',
+  /** Google is throttling or failing; retried with jitter. */
+  CalendarUnavailable: 'CalendarUnavailable',
+  /** Meta refused the reply for a reason a retry cannot change (24-hour window, bad token, …). */
+  WhatsAppSendRefused: 'WhatsAppSendRefused',
+  /** The customer has no ID we can send to. */
+  RecipientUnknown: 'RecipientUnknown',
+} as const;
+
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+/** Which system a failure belongs to. */
+export type FailureSource = 'model' | 'calendar' | 'whatsapp';
+
+const SOURCE_OF: Record<FailureType, FailureSource> = {
+  ModelRateLimited: 'model',
+  ModelRequestRefused: 'model',
+  CalendarAccessRefused: 'calendar',
+  CalendarRequestInvalid: 'calendar',
+  CalendarUnavailable: 'calendar',
+  WhatsAppSendRefused: 'whatsapp',
+  RecipientUnknown: 'whatsapp',
+};
+
+/** The ApplicationFailure behind a failure: an activity's failure wraps it; a local activity's arrives as it is. */
+function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? cause : undefined;
+}
+
+/** The failure's type in our vocabulary, or undefined for anything else (a network error, a bug). */
+export function failureTypeOf(err: unknown): FailureType | undefined {
+  const type = applicationFailureOf(err)?.type;
+  return type && Object.hasOwn(SOURCE_OF, type) ? (type as FailureType) : undefined;
+}
+
+/**
+ * Which system failed: from the failure's type when it has one of ours, else
+ * from the activity that failed (a timeout or a network error has no type of ours).
+ */
+export function failureSourceOf(err: unknown, activitySources: Record<string, FailureSource | 'database'> = ACTIVITY_SOURCES): FailureSource | 'database' | undefined {
+  const type = failureTypeOf(err);
+  if (type) return SOURCE_OF[type];
+  return err instanceof ActivityFailure ? activitySources[err.activityType] : undefined;
+}
+
+/** What each activity talks to, for failures that carry no type of ours. */
+export const ACTIVITY_SOURCES: Record<string, FailureSource | 'database'> = {
+  callModel: 'model',
+  runTool: 'calendar',
+  releaseBooking: 'calendar',
+  sendReply: 'whatsapp',
+  markReadWithTyping: 'whatsapp',
+  recordInboundMessage: 'database',
+  loadConversation: 'database',
+  enqueueInConversation: 'database',
+  expireParkedStatuses: 'database',
+};
+
+export const isModelFailure = (err: unknown): boolean => failureSourceOf(err) === 'model';
+export const isCalendarFailure = (err: unknown): boolean => failureSourceOf(err) === 'calendar';
+export const isWhatsAppFailure = (err: unknown): boolean => failureSourceOf(err) === 'whatsapp';
+
+/** One line for a workflow result or a log: the failure's type and message, never its payloads. */
+export function describeFailure(err: TemporalFailure): string {
+  const application = applicationFailureOf(err);
+  if (application) return `${application.type ?? 'Error'}: ${application.message}`;
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause?.message ?? err.message;
+}
