@@ -37,7 +37,10 @@ export interface AppointmentView {
 
 export type BookingOutcome =
   | { ok: true; appointment: AppointmentView; alreadyBooked: boolean }
+  | { ok: false; reason: 'already-booked'; message: string; appointment: AppointmentView }
   | { ok: false; reason: Refusal['reason'] | 'unknown-service' | 'not-found'; message: string; alternatives?: string[] };
+
+type Duplicate = Extract<BookingOutcome, { reason: 'already-booked' }>;
 
 export function findService(business: BookingBusiness, name: string): BookableService | undefined {
   const wanted = name.trim().toLowerCase();
@@ -121,6 +124,25 @@ function view(ctx: BookingContext, a: { id: string; serviceName: string; startsA
 }
 
 /**
+ * The customer's active appointment for the same service at the same time, if
+ * any: asking twice (a repeated message, or again in a later turn) must not
+ * book twice. A retried step is recognised earlier, by its booking key.
+ */
+async function duplicateOf(ctx: BookingContext, serviceId: string, start: Date): Promise<Duplicate | undefined> {
+  const existing = await ctx.db.appointment.findFirst({
+    where: { businessId: ctx.business.id, customerId: ctx.customerId, serviceId, startsAt: start, status: 'BOOKED' },
+  });
+  if (!existing) return undefined;
+  const appointment = view(ctx, existing);
+  return {
+    ok: false,
+    reason: 'already-booked',
+    message: `The customer already has this appointment (${appointment.service} at ${appointment.start}), so it was not booked again. Tell them they already have it.`,
+    appointment,
+  };
+}
+
+/**
  * Reserves capacity under a per-business advisory lock, so two workflows asking
  * for the last place at the same moment cannot both get it. Returns the
  * appointment already made by this booking step when it is a retry.
@@ -128,7 +150,7 @@ function view(ctx: BookingContext, a: { id: string; serviceName: string; startsA
 async function reserve(
   ctx: BookingContext,
   args: { service: BookableService; start: Date; customerName: string; bookingKey: string; eventId: string },
-): Promise<{ appointment: AppointmentView; alreadyBooked: boolean } | Refusal> {
+): Promise<{ appointment: AppointmentView; alreadyBooked: boolean } | Refusal | Duplicate> {
   const { policy } = ctx.business;
   const occupied = occupiedInterval(args.start, args.service.durationMinutes, policy.bufferMinutes);
   const blocked = await blockedIntervals(ctx, occupied.start, occupied.end);
@@ -136,6 +158,9 @@ async function reserve(
     await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${ctx.business.id}, 0))`;
     const earlier = await tx.appointment.findUnique({ where: { bookingKey: args.bookingKey } });
     if (earlier) return { appointment: view(ctx, earlier), alreadyBooked: true };
+    // Checked again under the lock: two conversations of one person (before their IDs merged) may ask at once.
+    const duplicate = await duplicateOf({ ...ctx, db: tx as unknown as Database }, args.service.id, args.start);
+    if (duplicate) return duplicate;
     const booked = await bookedIntervals({ ...ctx, db: tx as unknown as Database }, occupied.start, occupied.end);
     const refusal = fitsCapacity(occupied, booked, blocked, policy.capacity);
     if (refusal) return refusal;
@@ -164,11 +189,16 @@ export async function bookAppointment(
   if (!service) return unknownService(ctx.business, args.serviceName);
   const start = parseStart(ctx, args.start);
   if (!(start instanceof Date)) return { ok: false, ...start };
+  // Before the rules: "you already have it" is the answer even when the time is now too soon to book.
+  const retried = await ctx.db.appointment.findUnique({ where: { bookingKey: args.bookingKey }, select: { id: true } });
+  const duplicate = retried ? undefined : await duplicateOf(ctx, service.id, start);
+  if (duplicate) return duplicate;
   const ruleRefusal = checkRequestedTime(start, service.durationMinutes, ctx.now, ctx.business.policy);
   if (ruleRefusal) return { ok: false, ...ruleRefusal, alternatives: await alternativesNear(ctx, service.durationMinutes, start) };
 
   const eventId = eventIdFor(args.bookingKey);
   const reserved = await reserve(ctx, { service, start, customerName: args.customerName, bookingKey: args.bookingKey, eventId });
+  if ('ok' in reserved) return reserved;
   if ('reason' in reserved) return { ok: false, ...reserved, alternatives: await alternativesNear(ctx, service.durationMinutes, start) };
 
   if (ctx.calendar) {

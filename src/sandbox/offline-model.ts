@@ -263,8 +263,9 @@ function guessToolName(result: Json): string {
 }
 
 function compose(name: string, args: Json, result: Json): string {
-  if (result.ok !== true) return refusal(name, args, result);
   const appointment = asAppointment(result.appointment);
+  if (result.reason === 'already-booked' && appointment) return `You already have ${describe(appointment)}, so I didn't book it again. 🙂`;
+  if (result.ok !== true) return refusal(name, args, result);
   if (name === 'check_availability') return freeTimes(result);
   const all = appointmentsIn(result);
   if (name === 'list_my_appointments') return all.length ? `Your upcoming appointments:\n${all.map((a) => `- ${describe(a)}`).join('\n')}` : 'You have no upcoming appointments.';
@@ -328,7 +329,7 @@ function help(req: Request): { content: string } {
     content: [
       "Hi! 👋 I'm the *offline demo model* of this local setup: no OpenAI key is configured, so I only understand a few simple requests, like:",
       '- _What times are free tomorrow?_',
-      `- _Book a ${service} tomorrow at 5pm, my name is Ana_`,
+      `- _Book a ${service} on Monday at 5pm, my name is Ana_`,
       '- _Move my appointment to Friday at 17:00_',
       ...(said ? ['', `You wrote: _${said}_`] : []),
     ].join('\n'),

@@ -237,3 +237,62 @@ function ownerAuth() {
   client.setCredentials({ access_token: TEST_GOOGLE_TOKEN });
   return client;
 }
+
+describe('the same customer asking twice for the same appointment', () => {
+  test('a second booking with another booking key answers "you already have it" and books nothing', async () => {
+    const ctx = await context(await customer());
+    const start = `${upcoming('wed')}T17:00`;
+    const first = await bookAppointment(ctx, { serviceName: 'Haircut', start, customerName: 'Ana', bookingKey: randomUUID() });
+    if (!first.ok) throw new Error('setup failed');
+
+    const again = await bookAppointment(ctx, { serviceName: 'haircut', start, customerName: 'Ana', bookingKey: randomUUID() });
+    expect(again).toMatchObject({ ok: false, reason: 'already-booked', appointment: { id: first.appointment.id, start }, message: expect.stringMatching(/already has this appointment/) });
+    expect(await stack.database.db.appointment.count({ where: { status: 'BOOKED' } })).toBe(1);
+    expect(stack.sandbox.calendar.liveEvents()).toHaveLength(1);
+  });
+
+  test('asked at the same moment, one is booked and the other is told it already exists', async () => {
+    const ctx = await context(await customer());
+    const start = `${upcoming('thu')}T11:00`;
+    const outcomes = await Promise.all([1, 2, 3].map(() => bookAppointment(ctx, { serviceName: 'Haircut', start, customerName: 'Bo', bookingKey: randomUUID() })));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.ok && o.reason === 'already-booked')).toHaveLength(2);
+    expect(await stack.database.db.appointment.count({ where: { status: 'BOOKED' } })).toBe(1);
+  });
+
+  test('another service at that time, another customer, or the same after cancelling, are bookings of their own', async () => {
+    const ana = await context(await customer());
+    const start = `${upcoming('tue')}T16:00`;
+    const haircut = await bookAppointment(ana, { serviceName: 'Haircut', start, customerName: 'Ana', bookingKey: randomUUID() });
+    if (!haircut.ok) throw new Error('setup failed');
+    expect(await bookAppointment(ana, { serviceName: 'Colour', start, customerName: 'Ana', bookingKey: randomUUID() })).toMatchObject({ ok: true });
+    await stack.database.db.appointment.deleteMany();
+    const bea = await context(await customer());
+    expect(await bookAppointment(ana, { serviceName: 'Haircut', start, customerName: 'Ana', bookingKey: randomUUID() })).toMatchObject({ ok: true });
+    expect(await bookAppointment(bea, { serviceName: 'Haircut', start, customerName: 'Bea', bookingKey: randomUUID() })).toMatchObject({ ok: true });
+    const cancelled = await bookAppointment(bea, { serviceName: 'Haircut', start: `${upcoming('fri')}T12:00`, customerName: 'Bea', bookingKey: randomUUID() });
+    if (!cancelled.ok) throw new Error('setup failed');
+    await cancelAppointment(bea, { appointmentId: cancelled.appointment.id });
+    expect(await bookAppointment(bea, { serviceName: 'Haircut', start: `${upcoming('fri')}T12:00`, customerName: 'Bea', bookingKey: randomUUID() })).toMatchObject({ ok: true });
+  });
+
+  test('a repeated message in a later turn gets one appointment and a clear answer, through the offline model', async () => {
+    const waId = `346${Math.floor(Math.random() * 1e8)}`;
+    const date = upcoming('mon');
+    const ask = async () => {
+      const wamid = newWamid();
+      return (await stack.temporal.workflow.execute('handleInboundMessage', {
+        taskQueue: stack.taskQueue,
+        workflowId: messageWorkflowId(wamid),
+        args: [{ businessId: stack.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', handling: 'answer', text: `Book a haircut on ${date} at 5pm, my name is Ana`, timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId } }],
+      })) as TurnResult;
+    };
+    const first = await ask();
+    expect(first.appointments).toEqual([expect.objectContaining({ kind: 'booked', start: `${date}T17:00` })]);
+    const second = await ask();
+    expect(second).toMatchObject({ outcome: 'replied', appointments: [] });
+    expect(second.replyText).toMatch(/already have \*Haircut\* on .* at 17:00/);
+    expect(await stack.database.db.appointment.count({ where: { status: 'BOOKED' } })).toBe(1);
+    expect(stack.sandbox.calendar.liveEvents()).toHaveLength(1);
+  });
+});
