@@ -24,13 +24,18 @@ export async function deliver(stack: Stack, payload: unknown): Promise<TurnResul
   return result;
 }
 
+/** A webhook payload as far as tests edit it. */
+export interface WebhookFixture {
+  entry: Array<{ changes: Array<{ value: { messages?: Array<{ id: string; [field: string]: unknown }>; [field: string]: unknown } }> }>;
+}
+
 /** A fixture from fixtures/, with each message given a fresh wamid (the Temporal server is shared between test files). */
-export function fixture(name: string): { payload: any; wamids: string[] } {
-  const payload = JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures', name), 'utf8'));
+export function fixture(name: string): { payload: WebhookFixture; wamids: string[] } {
+  const payload = JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures', name), 'utf8')) as WebhookFixture;
   const wamids: string[] = [];
-  for (const entry of payload.entry ?? []) {
-    for (const change of entry.changes ?? []) {
-      for (const message of change.value?.messages ?? []) {
+  for (const entry of payload.entry) {
+    for (const change of entry.changes) {
+      for (const message of change.value.messages ?? []) {
         message.id = newWamid();
         wamids.push(message.id);
       }
