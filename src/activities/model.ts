@@ -18,8 +18,11 @@ export interface OpenAIModelOptions {
   timeoutMs?: number;
 }
 
+/** The client's own timeout per request, inside the activity's (retry-policies.ts). */
+export const MODEL_CLIENT_TIMEOUT_MS = 60_000;
+
 export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
-  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.timeoutMs ?? 60_000 });
+  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.timeoutMs ?? MODEL_CLIENT_TIMEOUT_MS });
   return {
     async complete(messages, tools) {
       try {

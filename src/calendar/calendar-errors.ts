@@ -31,13 +31,17 @@ export function classifyCalendarFailure(err: unknown): CalendarFailureClass {
   return { kind: 'unknown' };
 }
 
+/** The first throttled retry waits half to all of this; each next one twice as long, up to the maximum. */
+export const CALENDAR_BACKOFF_FIRST_MS = 1_000;
+export const CALENDAR_BACKOFF_MAX_MS = 32_000;
+
 /**
  * Truncated exponential backoff with jitter, as Google recommends, so many
  * workers throttled at once do not all come back in the same instant.
  * `attempt` is Temporal's attempt number (1 for the first try).
  */
 export function calendarBackoffMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(32_000, 1000 * 2 ** Math.max(0, attempt - 1));
+  const ceiling = Math.min(CALENDAR_BACKOFF_MAX_MS, CALENDAR_BACKOFF_FIRST_MS * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 

@@ -7,6 +7,9 @@ import { auth as googleAuth, calendar_v3 } from 'googleapis/build/src/apis/calen
 /** Private extended properties the bot writes on its events, to tell them from the owner's own. */
 export const BOT_PROPERTY = 'waBookingAppointmentId';
 
+/** The client's own timeout per request, inside the calendar activity's (retry-policies.ts). */
+export const CALENDAR_CLIENT_TIMEOUT_MS = 15_000;
+
 export interface CalendarEventSummary {
   id: string;
   start: Date;
@@ -87,7 +90,7 @@ export function calendarFor(owner: CalendarOwner, access: CalendarAccess): Busin
     // Temporal retries the activity; a second retry loop inside the client would hide failures and double waits.
     retry: false,
     // Without a timeout a hung request would hold the activity until Temporal's own timeout.
-    timeout: access.timeoutMs ?? 15_000,
+    timeout: access.timeoutMs ?? CALENDAR_CLIENT_TIMEOUT_MS,
     // Node's own fetch, rather than the node-fetch that gaxios would import dynamically.
     fetchImplementation: fetch,
   });

@@ -5,6 +5,9 @@
 import { classifyGraphError } from './graph-errors';
 import type { InteractivePayload } from './interactive';
 
+/** The client's own timeout per request, inside the send activity's (retry-policies.ts). */
+export const GRAPH_CLIENT_TIMEOUT_MS = 20_000;
+
 export interface GraphClientOptions {
   baseUrl: string;
   version: string;
@@ -60,7 +63,7 @@ export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
       method: 'POST',
       headers: { authorization: `Bearer ${options.accessToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ messaging_product: 'whatsapp', ...payload }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+      signal: AbortSignal.timeout(options.timeoutMs ?? GRAPH_CLIENT_TIMEOUT_MS),
     });
     const answer = (await response.json().catch(() => undefined)) as (GraphErrorBody & { messages?: Array<{ id?: string }>; success?: boolean }) | undefined;
     if (!response.ok) throw toGraphApiError(response.status, answer);

@@ -35,6 +35,14 @@ const GRAPH_ERROR_CLASSES: Record<number, GraphErrorClass> = {
   131048: never('the number is spam-rate-limited by Meta; sending more now would make it worse'),
 };
 
+/** The Graph error codes that are sent again, and those that never are, in ascending order. */
+export function graphCodes(retryable: boolean): number[] {
+  return Object.entries(GRAPH_ERROR_CLASSES)
+    .filter(([, c]) => c.retryable === retryable)
+    .map(([code]) => Number(code))
+    .sort((a, b) => a - b);
+}
+
 export function classifyGraphError(httpStatus: number, code: number | undefined): GraphErrorClass {
   const known = code !== undefined ? GRAPH_ERROR_CLASSES[code] : undefined;
   if (known) return known;

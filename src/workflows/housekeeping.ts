@@ -2,11 +2,9 @@
 // so every run is visible in the Web UI with what it removed.
 import { proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { HOUSEKEEPING_STEP } from './retry-policies';
 
-const { expireParkedStatuses } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-});
+const { expireParkedStatuses } = proxyActivities<ReturnType<typeof createActivities>>(HOUSEKEEPING_STEP);
 
 export interface HousekeepingResult {
   expiredParkedStatuses: number;

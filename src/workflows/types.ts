@@ -16,16 +16,20 @@ export interface InboundMessageInput {
   customer: { waId?: string; bsuid?: string; profileName?: string };
 }
 
-export type TurnOutcome =
-  | 'replied'
-  | 'recorded'
-  | 'answered-with-later-message'
-  | 'turn-pending'
-  | 'duplicate'
-  | 'iteration-limit'
-  | 'model-failed'
-  | 'turn-failed'
-  | 'send-failed';
+/** How a message workflow ends; the README explains each (src/docs/readme-sections.ts). */
+export const TURN_OUTCOMES = [
+  'replied',
+  'recorded',
+  'answered-with-later-message',
+  'turn-pending',
+  'duplicate',
+  'iteration-limit',
+  'model-failed',
+  'turn-failed',
+  'send-failed',
+] as const;
+
+export type TurnOutcome = (typeof TURN_OUTCOMES)[number];
 
 export interface TurnResult {
   outcome: TurnOutcome;
