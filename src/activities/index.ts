@@ -39,6 +39,8 @@ export interface ActivityDependencies {
    * whose fate is unknown, before sending again. 5 s by default.
    */
   sendConfirmationWaitMs?: number;
+  /** Overrides the conversation workflow's idle time and turns per run (tests shorten them). */
+  conversationTiming?: { idleMs?: number; turnsPerRun?: number };
 }
 
 /**
@@ -59,7 +61,7 @@ async function clearCalendarAccessError(db: Database, businessId: string): Promi
   await db.business.update({ where: { id: businessId }, data: { calendarAccessError: null, calendarAccessErrorAt: null } });
 }
 
-export function createActivities({ db, temporal, model, whatsapp, calendarAccess, maxIterations, sendConfirmationWaitMs = 5000 }: ActivityDependencies) {
+export function createActivities({ db, temporal, model, whatsapp, calendarAccess, maxIterations, sendConfirmationWaitMs = 5000, conversationTiming }: ActivityDependencies) {
   /** Polls for a status webhook that linked an earlier, unanswered send to its wamid. */
   const waitForLinkedSend = async (messageId: string): Promise<string | null> => {
     const deadline = Date.now() + sendConfirmationWaitMs;
@@ -87,6 +89,7 @@ export function createActivities({ db, temporal, model, whatsapp, calendarAccess
             phoneNumberId: input.phoneNumberId,
             quietWindowMs: business.replyQuietWindowMs,
             maxWaitMs: Math.max(business.replyMaxWaitMs, business.replyQuietWindowMs),
+            ...conversationTiming,
           },
         ],
         signal: messageArrived,

@@ -14,31 +14,48 @@ export interface ConversationInput {
   /** How long the customer must be quiet before the turn starts, and the longest a burst may hold it back. */
   quietWindowMs: number;
   maxWaitMs: number;
+  /** A run with no new message for this long ends; the next message starts a new run. 10 minutes by default. */
+  idleMs?: number;
+  /** Turns per run before it continues as new, which keeps the history short. 25 by default. */
+  turnsPerRun?: number;
   /** Messages carried over from a previous run (continue-as-new). */
   pending?: ArrivedMessage[];
+  /** The message workflows answered most recently, carried over so a late repeat of their signal is still recognised. */
+  answered?: string[];
 }
 
-/** A conversation with no new message for this long ends; the next message starts a new run. */
 const IDLE_MS = 10 * 60_000;
-/** Keeps the event history short: a long conversation continues as a new run. */
 const TURNS_PER_RUN = 25;
+/** Enough to recognise a repeated signal (a retried hand-off arrives within seconds), small enough for the run's input. */
+const ANSWERED_KEPT = 100;
 
 export async function conversation(input: ConversationInput): Promise<void> {
+  const idleMs = input.idleMs ?? IDLE_MS;
+  const turnsPerRun = input.turnsPerRun ?? TURNS_PER_RUN;
   const pending: ArrivedMessage[] = [...(input.pending ?? [])];
+  const answered: string[] = [...(input.answered ?? [])];
   let lastArrival = Date.now();
   setHandler(messageArrived, (message) => {
-    if (pending.some((m) => m.wamid === message.wamid)) return; // a retried signal
+    // The hand-off is an activity and may signal again after a timeout; a message is answered once.
+    const seen = (m: ArrivedMessage) => m.messageWorkflowId === message.messageWorkflowId;
+    if (pending.some(seen) || answered.includes(message.messageWorkflowId)) return;
     pending.push(message);
     lastArrival = Date.now();
   });
 
-  for (let turns = 0; turns < TURNS_PER_RUN; turns++) {
-    if (!(await condition(() => pending.length > 0, IDLE_MS))) return;
+  for (let turns = 0; turns < turnsPerRun; turns++) {
+    await condition(() => pending.length > 0, idleMs);
+    // Only an empty queue ends the run: a message delivered in the same workflow task as the
+    // idle timer (or after a completion the server refused because a signal was waiting) is answered.
+    if (pending.length === 0) return;
     await waitForQuiet(() => lastArrival, input);
     const batch = pending.splice(0).sort((a, b) => a.sentAtMs - b.sentAtMs);
+    answered.push(...batch.map((m) => m.messageWorkflowId));
+    answered.splice(0, Math.max(0, answered.length - ANSWERED_KEPT));
     await answer(batch, input);
   }
-  await continueAsNew<typeof conversation>({ ...input, pending });
+  // Whatever arrived during the last turn travels into the next run, which answers it first.
+  await continueAsNew<typeof conversation>({ ...input, pending, answered });
 }
 
 /** Waits until no message has arrived for the quiet window, but never longer than the maximum wait. */
@@ -66,6 +83,7 @@ async function answer(batch: ArrivedMessage[], input: ConversationInput): Promis
     workflowId,
     runId,
   });
+  // A message workflow that stopped waiting (turn-pending) is closed: its signal fails, which is expected.
   await Promise.all(
     batch.map((m) =>
       getExternalWorkflowHandle(m.messageWorkflowId)

@@ -34,7 +34,7 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
     phoneNumberId: input.phoneNumberId,
     message: { wamid: input.wamid, sentAtMs: Number(input.timestamp) * 1000, handling: input.handling, messageWorkflowId: workflowId },
   });
-  if (!(await condition(() => finished !== undefined, TURN_WAIT_MS))) {
+  if (!(await condition(() => finished !== undefined, input.turnWaitMs ?? TURN_WAIT_MS))) {
     return { outcome: 'turn-pending', ...NOTHING_DONE };
   }
   const { leadWorkflowId, result } = finished!;

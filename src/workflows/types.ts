@@ -14,6 +14,8 @@ export interface InboundMessageInput {
   /** Seconds since the epoch, as Meta sends it. */
   timestamp: string;
   customer: { waId?: string; bsuid?: string; profileName?: string };
+  /** How long the workflow waits for the turn that answers it before ending as turn-pending; 1 hour by default. */
+  turnWaitMs?: number;
 }
 
 /** How a message workflow ends; the README explains each (src/docs/readme-sections.ts). */

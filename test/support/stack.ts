@@ -68,6 +68,8 @@ export interface StackOptions {
   apiLog?: { level: 'trace' | 'debug' | 'info'; destination: DestinationStream };
   /** TRACE_LOG_PII for the API. */
   traceLogPii?: boolean;
+  /** Shorter conversation runs, for tests of their edges. */
+  conversationTiming?: { idleMs?: number; turnsPerRun?: number };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -105,6 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       whatsapp: createGraphClient({ baseUrl: sandbox.url, version: 'v23.0', accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN, timeoutMs: options.graphTimeoutMs }),
       calendarAccess: { rootUrl: sandbox.url, accessToken: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN, timeoutMs: options.calendarTimeoutMs },
       maxIterations: options.maxIterations ?? 4,
+      conversationTiming: options.conversationTiming,
     },
   });
   const workerRun = worker?.run();
