@@ -19,7 +19,7 @@ import { measureStartCeiling, measureStartLatencyAtRate } from './lib/temporal-c
 import { runTurns, type TurnLoad, type TurnsResult } from './lib/turns';
 import { MALLOC_ENV, NODE_FLAGS } from '../src/process-memory';
 import { conversationWorkflowId } from '../src/workflows/conversation-id';
-import { messageWorkflowId } from '../src/workflows/ids';
+import { messageWorkflowId } from '../src/api/message-workflow-id';
 import { customerNumber, textWebhook } from './lib/payloads';
 import { addDays, localDateOf, weekdayOf } from '../src/booking/time';
 

@@ -5,16 +5,17 @@
 // redelivery is answered again. Same code paths as ours, minus Temporal.
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import { createActivities } from '../../src/activities';
-import { createOpenAIModel } from '../../src/activities/model';
+import { createBookingActivities } from '../../src/activities/booking';
+import { createLedgerActivities } from '../../src/activities/ledger';
+import { createModelActivities, createOpenAIModel } from '../../src/activities/model';
+import { createSendingActivities } from '../../src/activities/sending';
+import { runAgentLoop } from '../../src/agent/loop';
 import { buildSystemPrompt } from '../../src/agent/prompt';
-import { TOOL_DEFINITIONS } from '../../src/agent/tools';
 import type { ChatMessage } from '../../src/agent/types';
 import { calendarAccess, loadConfig, requireDatabaseUrl } from '../../src/config';
 import { createDatabase } from '../../src/db/client';
 import { createGraphClient } from '../../src/whatsapp/graph-client';
 import { isValidSignature } from '../../src/whatsapp/signature';
-import type { Client } from '@temporalio/client';
 
 interface Incoming {
   phoneNumberId: string;
@@ -35,15 +36,13 @@ function firstTextMessage(payload: unknown): Incoming | undefined {
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDatabase(requireDatabaseUrl(config));
-  const steps = createActivities({
-    db,
-    // Never used: this baseline has no conversation workflows to signal.
-    temporal: undefined as unknown as Client,
-    model: createOpenAIModel({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL }),
-    whatsapp: createGraphClient({ baseUrl: config.GRAPH_API_BASE_URL, version: config.GRAPH_API_VERSION, accessToken: config.WHATSAPP_ACCESS_TOKEN }),
-    calendarAccess: calendarAccess(config),
-    maxIterations: config.AGENT_MAX_ITERATIONS,
-  });
+  // The same steps as the workflow's activities, called directly: no conversation hand-off, no retries.
+  const steps = {
+    ...createLedgerActivities({ db, maxIterations: config.AGENT_MAX_ITERATIONS }),
+    ...createModelActivities({ model: createOpenAIModel({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL }) }),
+    ...createBookingActivities({ db, calendarAccess: calendarAccess(config) }),
+    ...createSendingActivities({ db, whatsapp: createGraphClient({ baseUrl: config.GRAPH_API_BASE_URL, version: config.GRAPH_API_VERSION, accessToken: config.WHATSAPP_ACCESS_TOKEN }) }),
+  };
 
   async function answer(message: Incoming): Promise<void> {
     const business = await db.business.findUniqueOrThrow({ where: { phoneNumberId: message.phoneNumberId }, select: { id: true } });
@@ -52,19 +51,15 @@ async function main(): Promise<void> {
     const { customerId } = await steps.recordInboundMessage({ ...input, workflowId: `sync-${runId}`, runId });
     const { business: profile, history } = await steps.loadConversation({ businessId: business.id, customerId });
     const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(profile, new Date()) }, ...history];
-    let text = 'Sorry, something went wrong.';
-    for (let i = 0; i < config.AGENT_MAX_ITERATIONS; i++) {
-      const reply = await steps.callModel({ messages, tools: TOOL_DEFINITIONS });
-      messages.push({ role: 'assistant', content: reply.content, toolCalls: reply.toolCalls.length ? reply.toolCalls : undefined });
-      if (reply.toolCalls.length === 0) {
-        text = reply.content ?? text;
-        break;
-      }
-      for (const call of reply.toolCalls) {
-        const result = await steps.runTool({ businessId: business.id, customerId, call, bookingKey: `sync-${runId}:${call.id}` });
-        messages.push({ role: 'tool', toolCallId: call.id, content: result.content });
-      }
-    }
+    const end = await runAgentLoop(
+      messages,
+      {
+        callModel: steps.callModel,
+        runTool: async (call) => (await steps.runTool({ businessId: business.id, customerId, call, bookingKey: `sync-${runId}:${call.id}` })).content,
+      },
+      config.AGENT_MAX_ITERATIONS,
+    );
+    const text = (end.kind === 'answered' && end.text) || 'Sorry, something went wrong.';
     await steps.sendReply({ businessId: business.id, customerId, phoneNumberId: message.phoneNumberId, text, replyKey: `sync-${runId}`, workflowId: `sync-${runId}`, runId });
   }
 

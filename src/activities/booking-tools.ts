@@ -17,17 +17,7 @@ import {
 import { addDays, localDateOf, parseLocalDate } from '../booking/time';
 import { unknownToolResult } from '../agent/tools';
 import type { ToolCall } from '../agent/types';
-
-export interface ToolEffect {
-  kind: 'booked' | 'moved' | 'cancelled';
-  appointmentId: string;
-  start: string;
-}
-
-export interface ToolResult {
-  content: string;
-  effect?: ToolEffect;
-}
+import type { ToolEffect, ToolResult } from '../workflows/types';
 
 // A date the calendar does not have ("2026-02-30", "0000-01-01") used to pass the
 // pattern and throw deep in the availability code, so the tool was retried for a

@@ -6,9 +6,18 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { ChatMessage, ModelReply, ToolDefinition } from '../agent/types';
 import { FailureType } from '../failures';
+import type { ModelActivities } from '../workflows/activity-contracts';
 
 export interface ChatModel {
   complete(messages: ChatMessage[], tools: ToolDefinition[]): Promise<ModelReply>;
+}
+
+export function createModelActivities({ model }: { model: ChatModel }): ModelActivities {
+  return {
+    async callModel(input) {
+      return model.complete(input.messages, input.tools);
+    },
+  };
 }
 
 export interface OpenAIModelOptions {

@@ -10,7 +10,7 @@ import { describeText, hashIdentifier } from '../observability/privacy';
 import { messageContent } from '../whatsapp/message-content';
 import type { ParsedWebhook, RoutedMessage, RoutedStatus } from '../whatsapp/webhook-payload';
 import type { handleInboundMessage } from '../workflows';
-import { messageWorkflowId } from '../workflows/ids';
+import { messageWorkflowId } from './message-workflow-id';
 import { BUSINESS_ID } from '../workflows/search-attributes';
 import type { InboundMessageInput } from '../workflows/types';
 import type { BusinessDirectory } from './business-directory';

@@ -5,7 +5,7 @@
 import { BOT_PROPERTY, type BusinessCalendar } from '../calendar/google-calendar';
 import { eventIdFor } from '../calendar/event-id';
 import type { Database } from '../db/client';
-import type { BookableService, BookingBusiness } from '../db/businesses';
+import type { BookableService, BookingBusiness } from './business';
 import {
   candidateStarts,
   checkRequestedTime,
@@ -143,42 +143,63 @@ async function duplicateOf(ctx: BookingContext, serviceId: string, start: Date):
 }
 
 /**
- * Reserves capacity under a per-business advisory lock, so two workflows asking
- * for the last place at the same moment cannot both get it. Returns the
- * appointment already made by this booking step when it is a retry.
+ * Takes time under the business's capacity lock (a per-business advisory lock),
+ * so two workflows asking for the last place at the same moment cannot both get
+ * it. `settle` may answer first under the lock (a retried step, a duplicate);
+ * otherwise the time must fit the capacity, and `take` writes it.
  */
+async function underCapacityLock<T>(
+  ctx: BookingContext,
+  slot: { start: Date; durationMinutes: number; excludeId?: string },
+  { settle, take }: { settle?: (tx: Database) => Promise<T | undefined>; take: (tx: Database) => Promise<T> },
+): Promise<T | Refusal> {
+  const { policy } = ctx.business;
+  const occupied = occupiedInterval(slot.start, slot.durationMinutes, policy.bufferMinutes);
+  // Read before the lock: the calendar is slow, and the owner's own events are not ours to serialise.
+  const blocked = await blockedIntervals(ctx, occupied.start, occupied.end);
+  return ctx.db.$transaction(async (transaction) => {
+    const tx = transaction as unknown as Database;
+    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${ctx.business.id}, 0))`;
+    const settled = settle && (await settle(tx));
+    if (settled !== undefined) return settled;
+    const booked = await bookedIntervals({ ...ctx, db: tx }, occupied.start, occupied.end, slot.excludeId);
+    return fitsCapacity(occupied, booked, blocked, policy.capacity) ?? (await take(tx));
+  });
+}
+
+/** Reserves the place for a new appointment; returns the one already made by this booking step when it is a retry. */
 async function reserve(
   ctx: BookingContext,
   args: { service: BookableService; start: Date; customerName: string; bookingKey: string; eventId: string },
 ): Promise<{ appointment: AppointmentView; alreadyBooked: boolean } | Refusal | Duplicate> {
-  const { policy } = ctx.business;
-  const occupied = occupiedInterval(args.start, args.service.durationMinutes, policy.bufferMinutes);
-  const blocked = await blockedIntervals(ctx, occupied.start, occupied.end);
-  return ctx.db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${ctx.business.id}, 0))`;
-    const earlier = await tx.appointment.findUnique({ where: { bookingKey: args.bookingKey } });
-    if (earlier) return { appointment: view(ctx, earlier), alreadyBooked: true };
-    // Checked again under the lock: two conversations of one person (before their IDs merged) may ask at once.
-    const duplicate = await duplicateOf({ ...ctx, db: tx as unknown as Database }, args.service.id, args.start);
-    if (duplicate) return duplicate;
-    const booked = await bookedIntervals({ ...ctx, db: tx as unknown as Database }, occupied.start, occupied.end);
-    const refusal = fitsCapacity(occupied, booked, blocked, policy.capacity);
-    if (refusal) return refusal;
-    const created = await tx.appointment.create({
-      data: {
-        businessId: ctx.business.id,
-        customerId: ctx.customerId,
-        serviceId: args.service.id,
-        serviceName: args.service.name,
-        customerName: args.customerName,
-        startsAt: args.start,
-        endsAt: new Date(args.start.getTime() + args.service.durationMinutes * MINUTE),
-        calendarEventId: ctx.calendar ? args.eventId : null,
-        bookingKey: args.bookingKey,
+  return underCapacityLock<{ appointment: AppointmentView; alreadyBooked: boolean } | Duplicate>(
+    ctx,
+    { start: args.start, durationMinutes: args.service.durationMinutes },
+    {
+      async settle(tx) {
+        const earlier = await tx.appointment.findUnique({ where: { bookingKey: args.bookingKey } });
+        if (earlier) return { appointment: view(ctx, earlier), alreadyBooked: true };
+        // Checked again under the lock: two conversations of one person (before their IDs merged) may ask at once.
+        return duplicateOf({ ...ctx, db: tx }, args.service.id, args.start);
       },
-    });
-    return { appointment: view(ctx, created), alreadyBooked: false };
-  });
+      async take(tx) {
+        const created = await tx.appointment.create({
+          data: {
+            businessId: ctx.business.id,
+            customerId: ctx.customerId,
+            serviceId: args.service.id,
+            serviceName: args.service.name,
+            customerName: args.customerName,
+            startsAt: args.start,
+            endsAt: new Date(args.start.getTime() + args.service.durationMinutes * MINUTE),
+            calendarEventId: ctx.calendar ? args.eventId : null,
+            bookingKey: args.bookingKey,
+          },
+        });
+        return { appointment: view(ctx, created), alreadyBooked: false };
+      },
+    },
+  );
 }
 
 export async function bookAppointment(
@@ -246,14 +267,8 @@ export async function moveAppointment(ctx: BookingContext, args: { appointmentId
   const ruleRefusal = checkRequestedTime(start, durationMinutes, ctx.now, ctx.business.policy);
   if (ruleRefusal) return { ok: false, ...ruleRefusal, alternatives: await alternativesNear(ctx, durationMinutes, start) };
 
-  const occupied = occupiedInterval(start, durationMinutes, policy.bufferMinutes);
-  const blocked = await blockedIntervals(ctx, occupied.start, occupied.end);
-  const moved = await ctx.db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${ctx.business.id}, 0))`;
-    const booked = await bookedIntervals({ ...ctx, db: tx as unknown as Database }, occupied.start, occupied.end, current.id);
-    const refusal = fitsCapacity(occupied, booked, blocked, policy.capacity);
-    if (refusal) return refusal;
-    return tx.appointment.update({ where: { id: current.id }, data: { startsAt: start, endsAt: end } });
+  const moved = await underCapacityLock(ctx, { start, durationMinutes, excludeId: current.id }, {
+    take: (tx) => tx.appointment.update({ where: { id: current.id }, data: { startsAt: start, endsAt: end } }),
   });
   if ('reason' in moved) return { ok: false, ...moved, alternatives: await alternativesNear(ctx, durationMinutes, start) };
   if (ctx.calendar && current.calendarEventId) {

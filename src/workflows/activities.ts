@@ -1,10 +1,8 @@
 // The activities as the workflows see them, each with the timeout and retry
 // policy chosen for what it talks to (retry-policies.ts says why). Deterministic code only.
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { Activities } from './activity-contracts';
 import { CALENDAR_STEP, DATABASE_STEP, MODEL_CALL, READ_RECEIPT, SEND_REPLY } from './retry-policies';
-
-type Activities = ReturnType<typeof createActivities>;
 
 export const { recordInboundMessage, loadConversation, enqueueInConversation } = proxyLocalActivities<Activities>(DATABASE_STEP);
 export const { callModel } = proxyActivities<Activities>(MODEL_CALL);

@@ -2,14 +2,13 @@
 // The messages are already in the database; the turn reads the history from
 // there, runs the agent loop (model and tools as activities) and sends one reply.
 import { ActivityFailure, CancelledFailure, log, TemporalFailure } from '@temporalio/workflow';
-import type { ToolEffect } from '../activities/booking-tools';
-import { parseOptions, PRESENT_OPTIONS, type OfferedOption } from '../agent/options';
+import { newProgress, runAgentLoop } from '../agent/loop';
+import type { OfferedOption } from '../agent/options';
 import { buildSystemPrompt } from '../agent/prompt';
-import { TOOL_DEFINITIONS } from '../agent/tools';
 import type { ChatMessage, ToolCall } from '../agent/types';
 import { callModel, loadConversation, markReadWithTyping, releaseBooking, runTool, sendReply } from './activities';
 import { describeFailure, failureSourceOf, isModelFailure } from '../failures';
-import type { TurnResult } from './types';
+import type { ToolEffect, TurnResult } from './types';
 
 export const FALLBACK_REPLY =
   "Sorry, I couldn't finish that just now. Could you say it again in a moment? If it's urgent, a person from our team will get back to you.";
@@ -36,39 +35,20 @@ export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
 
   const { business, history, maxIterations } = await loadConversation({ businessId: spec.businessId, customerId: spec.customerId });
   const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(business, new Date()) }, ...history];
-  const toolCalls: ToolCall[] = [];
   const appointments: ToolEffect[] = [];
-  let options: OfferedOption[] = [];
-  let modelCalls = 0;
+  const progress = newProgress();
+  const steps = { callModel, runTool: (call: ToolCall) => runToolOrExplain(spec, call, appointments) };
 
   try {
-    while (modelCalls < maxIterations) {
-      modelCalls++;
-      const reply = await callModel({ messages, tools: TOOL_DEFINITIONS });
-      messages.push({ role: 'assistant', content: reply.content, toolCalls: reply.toolCalls.length ? reply.toolCalls : undefined });
-      if (reply.toolCalls.length === 0) {
-        return send(spec, reply.content?.trim() || FALLBACK_REPLY, { outcome: 'replied', toolCalls, appointments, modelCalls, options });
-      }
-      for (const call of reply.toolCalls) {
-        toolCalls.push(call);
-        let content: string;
-        if (call.name === PRESENT_OPTIONS) {
-          // Nothing to change anywhere: the choices ride on this turn's reply.
-          const offered = parseOptions(call.arguments);
-          if ('options' in offered) options = offered.options;
-          content = JSON.stringify('options' in offered ? { ok: true, shown: offered.options.length, note: 'They appear under your reply; write the reply text now.' } : { ok: false, error: offered.error });
-        } else {
-          content = await runToolOrExplain(spec, call, appointments);
-        }
-        messages.push({ role: 'tool', toolCallId: call.id, content });
-      }
-    }
-    return send(spec, FALLBACK_REPLY, { outcome: 'iteration-limit', toolCalls, appointments, modelCalls });
+    const end = await runAgentLoop(messages, steps, maxIterations, progress);
+    const { toolCalls, modelCalls, options } = progress;
+    if (end.kind === 'iteration-limit') return send(spec, FALLBACK_REPLY, { outcome: 'iteration-limit', toolCalls, appointments, modelCalls });
+    return send(spec, end.text?.trim() || FALLBACK_REPLY, { outcome: 'replied', toolCalls, appointments, modelCalls, options });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     // Classified by what failed, not by where it was caught: only the model's failures are model-failed.
     const outcome = isModelFailure(err) ? 'model-failed' : 'turn-failed';
-    return send(spec, FALLBACK_REPLY, { outcome, toolCalls, appointments, modelCalls, error: describeFailure(err) });
+    return send(spec, FALLBACK_REPLY, { outcome, toolCalls: progress.toolCalls, appointments, modelCalls: progress.modelCalls, error: describeFailure(err) });
   }
 }
 

@@ -1,6 +1,19 @@
-import type { ToolEffect } from '../activities/booking-tools';
 import type { ToolCall } from '../agent/types';
 import type { ContentHandling } from '../whatsapp/message-content';
+
+/** What a tool call changed, reported in the turn's result. */
+export interface ToolEffect {
+  kind: 'booked' | 'moved' | 'cancelled';
+  appointmentId: string;
+  /** Local start time in the business's zone, YYYY-MM-DDTHH:mm. */
+  start: string;
+}
+
+/** A tool call's answer for the model, and what it changed. */
+export interface ToolResult {
+  content: string;
+  effect?: ToolEffect;
+}
 
 /** What the webhook hands to the workflow for one inbound WhatsApp message. */
 export interface InboundMessageInput {

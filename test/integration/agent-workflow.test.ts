@@ -6,7 +6,7 @@ import { createActivities } from '../../src/activities';
 import { createOpenAIModel } from '../../src/activities/model';
 import { createGraphClient } from '../../src/whatsapp/graph-client';
 import { FALLBACK_REPLY } from '../../src/workflows/handle-inbound-message';
-import { messageWorkflowId } from '../../src/workflows/ids';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { InboundMessageInput, TurnResult } from '../../src/workflows/types';
 import { newWamid } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_ACCESS_TOKEN, type Stack } from '../support/stack';

@@ -8,10 +8,10 @@ import { bookAppointment, availability, cancelAppointment, moveAppointment, rele
 import { addDays, fromLocal, localDateOf, parseLocalDateTime, weekdayOf } from '../../src/booking/time';
 import { calendarFor, BOT_PROPERTY } from '../../src/calendar/google-calendar';
 import { eventIdFor } from '../../src/calendar/event-id';
-import { loadBookingBusiness } from '../../src/db/businesses';
+import { loadBusiness } from '../../src/booking/business';
 import { SANDBOX_CALENDAR_ID } from '../../src/db/demo-business';
 import type { TurnResult } from '../../src/workflows/types';
-import { messageWorkflowId } from '../../src/workflows/ids';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { newWamid } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_GOOGLE_TOKEN, type Stack } from '../support/stack';
 import { upcomingWeekday as upcoming } from '../support/waiting';
@@ -37,7 +37,7 @@ async function customer(waId = `346${Math.floor(Math.random() * 1e8)}`, business
 }
 
 async function context(customerId: string, businessId = stack.businessId): Promise<BookingContext> {
-  const business = await loadBookingBusiness(stack.database.db, businessId);
+  const business = (await loadBusiness(stack.database.db, businessId)).booking;
   return {
     db: stack.database.db,
     business,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { bookAppointment } from '../../src/booking/appointments';
 import { addDays, localDateOf, weekdayOf } from '../../src/booking/time';
 import { calendarFor } from '../../src/calendar/google-calendar';
-import { loadBookingBusiness } from '../../src/db/businesses';
+import { loadBusiness } from '../../src/booking/business';
 import { DEMO_PHONE_NUMBER_ID, startStack, type Stack } from '../support/stack';
 
 const root = path.resolve(__dirname, '../..');
@@ -60,7 +60,7 @@ test('stores the refresh token after consent, and bookings then go through OAuth
   expect(result.output).toContain('now books into calendar "owner@example.com"');
   expect(result.output).not.toMatch(/1\/\/[A-Za-z0-9_-]{20,}/); // the refresh token is never printed
 
-  const business = await loadBookingBusiness(stack.database.db, stack.businessId);
+  const business = (await loadBusiness(stack.database.db, stack.businessId)).booking;
   expect(business.googleCalendarId).toBe('owner@example.com');
   expect(business.googleRefreshToken).toMatch(/^1\/\//);
 

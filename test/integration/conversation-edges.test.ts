@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 import type { ConversationInput } from '../../src/workflows/conversation';
-import { messageWorkflowId } from '../../src/workflows/ids';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { messageArrived, type ArrivedMessage } from '../../src/workflows/signals';
 import type { InboundMessageInput, TurnResult } from '../../src/workflows/types';
 import { deliver } from '../support/deliver';

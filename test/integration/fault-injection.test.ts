@@ -3,7 +3,7 @@
 // services send, with the workflows running on a real Temporal server.
 import { fromLocal, parseLocalDateTime } from '../../src/booking/time';
 import type { Fault } from '../../src/sandbox/faults';
-import { messageWorkflowId } from '../../src/workflows/ids';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { FALLBACK_REPLY } from '../../src/workflows/turn';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid } from '../support/payloads';

@@ -4,7 +4,7 @@
 // is back; the API stops accepting, finishes the request in flight and exits 0.
 import http from 'node:http';
 import net from 'node:net';
-import { messageWorkflowId } from '../../src/workflows/ids';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { TurnResult } from '../../src/workflows/types';
 import { signBody } from '../../src/whatsapp/signature';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';

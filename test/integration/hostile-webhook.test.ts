@@ -8,7 +8,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import fc from 'fast-check';
 import type { IntakeReport } from '../../src/api/intake';
 import { signBody } from '../../src/whatsapp/signature';
-import { messageWorkflowId } from '../../src/workflows/ids';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { TURN_OUTCOMES, type TurnOutcome, type TurnResult } from '../../src/workflows/types';
 import { newWamid, statusPayload, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';

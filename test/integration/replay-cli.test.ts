@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { weekdayOf } from '../../src/booking/time';
-import { messageWorkflowId } from '../../src/workflows/ids';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
 
 const execFileAsync = promisify(execFile);

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { bookAppointment, type BookingContext } from '../../src/booking/appointments';
 import { fromLocal, parseLocalDateTime } from '../../src/booking/time';
 import { calendarFor } from '../../src/calendar/google-calendar';
-import { loadBookingBusiness } from '../../src/db/businesses';
+import { loadBusiness } from '../../src/booking/business';
 import { SANDBOX_CALENDAR_ID, seedDemoBusiness } from '../../src/db/demo-business';
 import type { RecordedChatRequest } from '../../src/sandbox/openai-api';
 import type { TurnResult } from '../../src/workflows/types';
@@ -82,7 +82,7 @@ async function book(businessId: string, waId: string, start: string, name: strin
     create: { businessId, waId },
     update: {},
   });
-  const business = await loadBookingBusiness(stack.database.db, businessId);
+  const business = (await loadBusiness(stack.database.db, businessId)).booking;
   const ctx: BookingContext = {
     db: stack.database.db,
     business,

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { IntakeReport } from '../../src/api/intake';
-import { messageWorkflowId } from '../../src/workflows/ids';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid, postSigned, statusPayload, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type Stack } from '../support/stack';

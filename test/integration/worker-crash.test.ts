@@ -5,7 +5,7 @@
 // per booking and exactly one WhatsApp message per reply part.
 import { fromLocal, parseLocalDateTime } from '../../src/booking/time';
 import type { FaultEndpoint } from '../../src/sandbox/faults';
-import { messageWorkflowId } from '../../src/workflows/ids';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid } from '../support/payloads';
 import { startWorkerProcess, type ServiceProcess } from '../support/processes';

@@ -1,4 +1,4 @@
-import { messageWorkflowId } from '../../src/workflows/ids';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
 
 // A wamid as Meta sends it: base64 that embeds the sender's number (34600111222).
 const REAL_FORMAT_WAMID = 'wamid.HBgLMzQ2MDAxMTEyMjIVAgASGBQzQUY3NUQ0RjlGMEI5RTdEMTAwMQA=';

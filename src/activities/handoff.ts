@@ -1,0 +1,34 @@
+// Handing a recorded message to its customer's conversation workflow.
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { Database } from '../db/client';
+import { loadReplyTiming } from '../db/businesses';
+import type { HandoffActivities } from '../workflows/activity-contracts';
+import type { conversation } from '../workflows/conversation';
+import { conversationWorkflowId } from '../workflows/conversation-id';
+import { BUSINESS_ID } from '../workflows/search-attributes';
+import { messageArrived, type ArrivedMessage } from '../workflows/signals';
+
+export interface HandoffDependencies {
+  db: Database;
+  temporal: Client;
+  /** Overrides the conversation workflow's idle time and turns per run (tests shorten them). */
+  conversationTiming?: { idleMs?: number; turnsPerRun?: number };
+}
+
+export function createHandoffActivities({ db, temporal, conversationTiming }: HandoffDependencies): HandoffActivities {
+  return {
+    async enqueueInConversation(input) {
+      const timing = await loadReplyTiming(db, input.businessId);
+      // Signal-with-start: the message joins the running conversation, or starts it.
+      await temporal.workflow.signalWithStart<typeof conversation, [ArrivedMessage]>('conversation', {
+        workflowId: conversationWorkflowId(input.customerId),
+        taskQueue: Context.current().info.taskQueue,
+        args: [{ businessId: input.businessId, customerId: input.customerId, phoneNumberId: input.phoneNumberId, ...timing, ...conversationTiming }],
+        signal: messageArrived,
+        signalArgs: [input.message],
+        typedSearchAttributes: [{ key: BUSINESS_ID, value: input.businessId }],
+      });
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// The conversation ledger in PostgreSQL: inbound messages stored once, the
+// history a turn reads, and the housekeeping of parked delivery statuses.
+import { log } from '@temporalio/activity';
+import { loadBusiness } from '../booking/business';
+import type { Database } from '../db/client';
+import { currentCustomer, resolveCustomer } from '../db/customers';
+import { expireParkedStatuses, loadHistory, recordInbound } from '../db/messages';
+import type { LedgerActivities } from '../workflows/activity-contracts';
+
+/** How many earlier messages a turn shows the model. */
+export const HISTORY_LIMIT = 10;
+
+export function createLedgerActivities({ db, maxIterations }: { db: Database; maxIterations: number }): LedgerActivities {
+  return {
+    async recordInboundMessage(input) {
+      const customerId = await resolveCustomer(db, input.businessId, input.customer);
+      const { duplicateOf } = await recordInbound(db, {
+        businessId: input.businessId,
+        customerId,
+        wamid: input.wamid,
+        type: input.type,
+        text: input.text,
+        sentByCustomerAt: new Date(Number(input.timestamp) * 1000),
+        workflowId: input.workflowId,
+        runId: input.runId,
+      });
+      return { customerId, duplicateOf };
+    },
+
+    async loadConversation(input) {
+      // A conversation started before its customer's IDs were merged reads the merged history.
+      const customer = await currentCustomer(db, input.customerId);
+      const [business, history] = await Promise.all([loadBusiness(db, input.businessId), loadHistory(db, input.businessId, customer.id, HISTORY_LIMIT)]);
+      return { business: business.profile, history, maxIterations };
+    },
+
+    async expireParkedStatuses() {
+      const expired = await expireParkedStatuses(db, new Date());
+      if (expired > 0) log.info('Expired parked delivery statuses', { expired });
+      return expired;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// Sending replies through the Graph API. Meta offers no idempotency key, so each
+// part is written before it is sent and its wamid after: a retried step skips
+// what an earlier attempt recorded, and one whose answer was lost waits briefly
+// for the status webhook that would name it (see Message.sendAttemptedAt).
+import { ApplicationFailure } from '@temporalio/common';
+import { log } from '@temporalio/activity';
+import type { Database } from '../db/client';
+import { currentCustomer } from '../db/customers';
+import { markOutboundFailed, markOutboundSent, markSendAttempted, outboundWamid, prepareOutbound } from '../db/messages';
+import { FailureType } from '../failures';
+import { hashIdentifier } from '../observability/privacy';
+import { GraphApiError, type WhatsAppSender } from '../whatsapp/graph-client';
+import { replyParts } from '../whatsapp/outgoing';
+import type { SendingActivities } from '../workflows/activity-contracts';
+
+export interface SendingDependencies {
+  db: Database;
+  whatsapp: WhatsAppSender;
+  /**
+   * How long a retried send waits for a status webhook naming an earlier attempt
+   * whose fate is unknown, before sending again. 5 s by default.
+   */
+  sendConfirmationWaitMs?: number;
+}
+
+export function createSendingActivities({ db, whatsapp, sendConfirmationWaitMs = 5000 }: SendingDependencies): SendingActivities {
+  /** Polls for a status webhook that linked an earlier, unanswered send to its wamid. */
+  const waitForLinkedSend = async (messageId: string): Promise<string | null> => {
+    const deadline = Date.now() + sendConfirmationWaitMs;
+    for (;;) {
+      const wamid = await outboundWamid(db, messageId);
+      if (wamid || Date.now() >= deadline) return wamid;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+
+  return {
+    async sendReply(input) {
+      const customer = await currentCustomer(db, input.customerId);
+      const recipient = customer.waId ? { waId: customer.waId } : customer.bsuid ? { bsuid: customer.bsuid } : undefined;
+      if (!recipient) throw ApplicationFailure.nonRetryable('The customer has neither a WhatsApp ID nor a BSUID to reply to', FailureType.RecipientUnknown);
+      const wamids: string[] = [];
+      // Models write Markdown; WhatsApp has its own marks (*bold*, _italic_) and a 4096-character limit.
+      const parts = replyParts(input.text, input.options);
+      for (const [index, part] of parts.entries()) {
+        const outboundKey = `${input.replyKey}:reply:${index}`;
+        const outbound = await prepareOutbound(db, {
+          businessId: input.businessId,
+          customerId: customer.id,
+          outboundKey,
+          type: part.kind,
+          text: part.text,
+          workflowId: input.workflowId,
+          runId: input.runId,
+        });
+        // Sent by an earlier attempt whose result was recorded: do not send again.
+        // An earlier attempt that may have reached Meta (crash, timeout) gets a short
+        // wait for the status webhook that would name it.
+        const alreadySent = outbound.wamid ?? (outbound.sendAttemptedAt ? await waitForLinkedSend(outbound.id) : null);
+        if (alreadySent) {
+          wamids.push(alreadySent);
+          continue;
+        }
+        if (outbound.sendAttemptedAt) log.warn('Sending again: an earlier attempt may have reached WhatsApp and no status confirmed it', { outboundKey });
+        const options = { callbackData: outboundKey };
+        await markSendAttempted(db, outbound.id, true);
+        try {
+          const { wamid } =
+            part.kind === 'interactive'
+              ? await whatsapp.sendInteractive(input.phoneNumberId, recipient, part.interactive, options)
+              : await whatsapp.sendText(input.phoneNumberId, recipient, part.text, options);
+          await markOutboundSent(db, outbound.id, wamid, new Date());
+          wamids.push(wamid);
+        } catch (err) {
+          if (err instanceof GraphApiError && !err.retryable) {
+            await markOutboundFailed(db, outbound.id, err.code, err.message);
+            log.warn('WhatsApp refused the reply', { code: err.code, to: hashIdentifier(customer.waId ?? customer.bsuid) });
+            throw ApplicationFailure.nonRetryable(err.message, FailureType.WhatsAppSendRefused);
+          }
+          // Meta answered with an error, so nothing was sent: the retry need not wait for a status.
+          if (err instanceof GraphApiError) await markSendAttempted(db, outbound.id, false);
+          throw err;
+        }
+      }
+      return { wamids, sentText: parts.map((p) => p.text).join('\n\n') };
+    },
+
+    async markReadWithTyping(input) {
+      await whatsapp.markReadWithTyping(input.phoneNumberId, input.wamid);
+    },
+  };
+}
