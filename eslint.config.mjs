@@ -24,8 +24,9 @@ export default tseslint.config(
   {
     // Workflow code is replayed deterministically in Temporal's sandbox: no Node
     // built-ins, no I/O clients, no project modules that use them. Type-only
-    // imports are erased at compile time and stay allowed.
-    files: ['src/workflows/**/*.ts'],
+    // imports are erased at compile time and stay allowed. The agent's pure logic
+    // and the failure vocabulary are bundled with the workflows, so the same holds there.
+    files: ['src/workflows/**/*.ts', 'src/agent/**/*.ts', 'src/failures.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -38,6 +39,7 @@ export default tseslint.config(
                 '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
                 'openai', 'openai/*', 'googleapis', '@prisma/*', 'pg', 'fastify', 'pino', 'zod',
                 '../activities', '../activities/*', '../db/*', '../api/*', '../sandbox/*', '../whatsapp/*', '../local/*', '../generated/*', '../config',
+                './db/*', './api/*', './sandbox/*', './whatsapp/*', './local/*', './generated/*', './config',
               ],
               message: 'Workflow code must stay deterministic and free of I/O: call an activity instead.',
               allowTypeImports: true,

@@ -2,6 +2,7 @@
 // these types; the workflows read them back through the guards below to decide
 // a turn's outcome. Pure: imported by activities and workflow code alike.
 import { ActivityFailure, ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import type { Activities } from './workflows/activity-contracts';
 
 export const FailureType = {
   /** OpenAI asked us to slow down; retried after the delay it asked for. */
@@ -51,14 +52,15 @@ export function failureTypeOf(err: unknown): FailureType | undefined {
  * Which system failed: from the failure's type when it has one of ours, else
  * from the activity that failed (a timeout or a network error has no type of ours).
  */
-export function failureSourceOf(err: unknown, activitySources: Record<string, FailureSource | 'database'> = ACTIVITY_SOURCES): FailureSource | 'database' | undefined {
+export function failureSourceOf(err: unknown): FailureSource | 'database' | undefined {
   const type = failureTypeOf(err);
   if (type) return SOURCE_OF[type];
-  return err instanceof ActivityFailure ? activitySources[err.activityType] : undefined;
+  // A local activity's failure arrives unwrapped, without the activity's name: no source then.
+  return err instanceof ActivityFailure && Object.hasOwn(ACTIVITY_SOURCES, err.activityType) ? ACTIVITY_SOURCES[err.activityType as keyof Activities] : undefined;
 }
 
-/** What each activity talks to, for failures that carry no type of ours. */
-export const ACTIVITY_SOURCES: Record<string, FailureSource | 'database'> = {
+/** What each activity talks to, for failures that carry no type of ours; complete by type. */
+const ACTIVITY_SOURCES: Record<keyof Activities, FailureSource | 'database'> = {
   callModel: 'model',
   runTool: 'calendar',
   releaseBooking: 'calendar',

@@ -8,7 +8,7 @@ import { classifyCalendarFailure, toCalendarActivityFailure } from '../calendar/
 import { calendarFor, type CalendarAccess } from '../calendar/google-calendar';
 import { clearCalendarAccessError, flagCalendarAccess } from '../db/businesses';
 import type { Database } from '../db/client';
-import { currentCustomer } from '../db/customers';
+import { currentCustomer, rehomeMerged } from '../db/customers';
 import type { BookingActivities } from '../workflows/activity-contracts';
 import { isBookingTool, runBookingTool } from './booking-tools';
 
@@ -31,6 +31,8 @@ export function createBookingActivities({ db, calendarAccess }: { db: Database; 
     async runTool(input) {
       if (!isBookingTool(input.call.name)) log.warn('Model called a tool that does not exist', { tool: input.call.name });
       const [{ booking: business }, customer] = await Promise.all([loadBusiness(db, input.businessId), currentCustomer(db, input.customerId)]);
+      // The customer's appointments, including any a step wrote under a row merged into theirs.
+      await rehomeMerged(db, customer.id);
       const ctx = { db, business, calendar: calendarFor(business, calendarAccess), customerId: customer.id, now: new Date() };
       try {
         const result = await runBookingTool(ctx, input.call, input.bookingKey);

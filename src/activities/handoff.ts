@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { loadReplyTiming } from '../db/businesses';
+import { currentCustomer } from '../db/customers';
 import type { HandoffActivities } from '../workflows/activity-contracts';
 import type { conversation } from '../workflows/conversation';
 import { conversationWorkflowId } from '../workflows/conversation-id';
@@ -19,12 +20,13 @@ export interface HandoffDependencies {
 export function createHandoffActivities({ db, temporal, conversationTiming }: HandoffDependencies): HandoffActivities {
   return {
     async enqueueInConversation(input) {
-      const timing = await loadReplyTiming(db, input.businessId);
+      // A customer merged into another since the message was recorded talks in the survivor's conversation.
+      const [timing, customer] = await Promise.all([loadReplyTiming(db, input.businessId), currentCustomer(db, input.customerId)]);
       // Signal-with-start: the message joins the running conversation, or starts it.
       await temporal.workflow.signalWithStart<typeof conversation, [ArrivedMessage]>('conversation', {
-        workflowId: conversationWorkflowId(input.customerId),
+        workflowId: conversationWorkflowId(customer.id),
         taskQueue: Context.current().info.taskQueue,
-        args: [{ businessId: input.businessId, customerId: input.customerId, phoneNumberId: input.phoneNumberId, ...timing, ...conversationTiming }],
+        args: [{ businessId: input.businessId, customerId: customer.id, phoneNumberId: input.phoneNumberId, ...timing, ...conversationTiming }],
         signal: messageArrived,
         signalArgs: [input.message],
         typedSearchAttributes: [{ key: BUSINESS_ID, value: input.businessId }],

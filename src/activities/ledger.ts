@@ -3,7 +3,7 @@
 import { log } from '@temporalio/activity';
 import { loadBusiness } from '../booking/business';
 import type { Database } from '../db/client';
-import { currentCustomer, resolveCustomer } from '../db/customers';
+import { currentCustomer, rehomeMerged, resolveCustomer } from '../db/customers';
 import { expireParkedStatuses, loadHistory, recordInbound } from '../db/messages';
 import type { LedgerActivities } from '../workflows/activity-contracts';
 
@@ -30,6 +30,7 @@ export function createLedgerActivities({ db, maxIterations }: { db: Database; ma
     async loadConversation(input) {
       // A conversation started before its customer's IDs were merged reads the merged history.
       const customer = await currentCustomer(db, input.customerId);
+      await rehomeMerged(db, customer.id);
       const [business, history] = await Promise.all([loadBusiness(db, input.businessId), loadHistory(db, input.businessId, customer.id, HISTORY_LIMIT)]);
       return { business: business.profile, history, maxIterations };
     },

@@ -179,7 +179,7 @@ async function reserve(
       async settle(tx) {
         const earlier = await tx.appointment.findUnique({ where: { bookingKey: args.bookingKey } });
         if (earlier) return { appointment: view(ctx, earlier), alreadyBooked: true };
-        // Checked again under the lock: two conversations of one person (before their IDs merged) may ask at once.
+        // Checked again under the lock: a second conversation run of this customer may ask at the same moment.
         return duplicateOf({ ...ctx, db: tx }, args.service.id, args.start);
       },
       async take(tx) {

@@ -10,12 +10,11 @@ export interface CustomerIdentity {
   profileName?: string;
 }
 
-type Transaction = Parameters<Parameters<Database['$transaction']>[0]>[0];
-
 interface CustomerRow {
   id: string;
   waId: string | null;
   bsuid: string | null;
+  profileName: string | null;
   createdAt: Date;
 }
 
@@ -31,31 +30,52 @@ export async function resolveCustomer(db: Database, businessId: string, identity
   if (!waId && !bsuid) throw new Error('A WhatsApp message without a sender (neither wa_id nor user id) cannot be attributed to a customer');
   const profile = identity.profileName ? { profileName: identity.profileName } : {};
 
-  return db.$transaction(async (tx) => {
+  // The usual case, without a transaction or a lock: one row already holds every ID the
+  // message carries. Such a row can never be absorbed (no other row can match either ID).
+  const known = await findByIds(db, businessId, identity);
+  if (known.length === 1 && holdsAll(known[0]!, identity)) {
+    if (identity.profileName && known[0]!.profileName !== identity.profileName) await db.customer.update({ where: { id: known[0]!.id }, data: profile });
+    return known[0]!.id;
+  }
+
+  return db.$transaction(async (transaction) => {
+    const tx = transaction as unknown as Database;
     // Sorted, so two transactions locking the same pair cannot deadlock.
     const lockKeys = [waId && `wa:${waId}`, bsuid && `bsuid:${bsuid}`].filter((k): k is string => !!k).sort();
     for (const key of lockKeys) await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`customer:${businessId}:${key}`}, 0))`;
 
-    const matches: CustomerRow[] = await tx.customer.findMany({
-      where: { businessId, OR: [...(waId ? [{ waId }] : []), ...(bsuid ? [{ bsuid }] : [])] },
-      select: { id: true, waId: true, bsuid: true, createdAt: true },
-      orderBy: { createdAt: 'asc' },
-    });
-    if (matches.length === 0) {
-      const created = await tx.customer.create({ data: { businessId, waId, bsuid, ...profile }, select: { id: true } });
+    const matches = await findByIds(tx, businessId, identity);
+    const [older, newer] = matches as [CustomerRow | undefined, CustomerRow | undefined];
+    // A row whose BSUID differs from the message's is another person (the number moved to
+    // a new account): the BSUID, which stays with the account, decides who this is.
+    const sameAccount = (row: CustomerRow | undefined) => row && (!bsuid || !row.bsuid || row.bsuid === bsuid) ? row : undefined;
+    const byBsuid = matches.find((row) => bsuid && row.bsuid === bsuid);
+    if (!older || (!newer && !sameAccount(older))) {
+      // A new person; their number stays with the row that holds it, if any.
+      const created = await tx.customer.create({ data: { businessId, waId: older?.waId === waId ? undefined : waId, bsuid, ...profile }, select: { id: true } });
       return created.id;
     }
-    // At most two rows match: one by each ID. They are one person unless their IDs disagree
-    // (a row with another number and another BSUID); then the BSUID, which stays with the
-    // account when the number changes, decides, and neither row is changed.
-    const [older, newer] = matches as [CustomerRow, CustomerRow | undefined];
-    if (newer && !sameIdentity(older, newer)) return (older.bsuid === bsuid ? older : newer).id;
+    // Two rows, one by each ID: one person first seen by each ID alone, unless their IDs disagree.
+    if (newer && !sameIdentity(older, newer)) return (byBsuid ?? older).id;
     const survivor = older;
     if (newer) await absorb(tx, newer.id, survivor.id);
     const ids = { waId: survivor.waId ?? newer?.waId ?? waId, bsuid: survivor.bsuid ?? newer?.bsuid ?? bsuid };
     await tx.customer.update({ where: { id: survivor.id }, data: { ...profile, ...ids } });
     return survivor.id;
   });
+}
+
+/** The live rows holding either of the message's IDs, oldest first: at most two, since each ID is unique per business. */
+async function findByIds(db: Database, businessId: string, { waId, bsuid }: CustomerIdentity): Promise<CustomerRow[]> {
+  return db.customer.findMany({
+    where: { businessId, OR: [...(waId ? [{ waId }] : []), ...(bsuid ? [{ bsuid }] : [])] },
+    select: { id: true, waId: true, bsuid: true, profileName: true, createdAt: true },
+    orderBy: { createdAt: 'asc' },
+  });
+}
+
+function holdsAll(row: CustomerRow, { waId, bsuid }: CustomerIdentity): boolean {
+  return (!waId || row.waId === waId) && (!bsuid || row.bsuid === bsuid);
 }
 
 /** Two rows can be one person when no ID of one contradicts the other's. */
@@ -65,7 +85,7 @@ function sameIdentity(a: CustomerRow, b: CustomerRow): boolean {
 }
 
 /** Moves one customer's history and appointments to the row that is the same person, and points the old row there. */
-async function absorb(tx: Transaction, absorbedId: string, survivorId: string): Promise<void> {
+async function absorb(tx: Database, absorbedId: string, survivorId: string): Promise<void> {
   await tx.message.updateMany({ where: { customerId: absorbedId }, data: { customerId: survivorId } });
   await tx.appointment.updateMany({ where: { customerId: absorbedId }, data: { customerId: survivorId } });
   // Its IDs are released first: they are unique per business and about to be the survivor's.
@@ -84,4 +104,17 @@ export async function currentCustomer(db: Database, customerId: string): Promise
   // absorb() re-points earlier merges at the new survivor, so one hop reaches a live row.
   const survivor = await db.customer.findUniqueOrThrow({ where: { id: row.mergedIntoId }, select: { id: true, waId: true, bsuid: true } });
   return survivor;
+}
+
+/**
+ * Moves onto a customer whatever was still written under the rows merged into
+ * it: a step that resolved the old row just before the merge committed (a
+ * message being recorded, a turn of the old row's conversation) writes there.
+ * Each turn calls this before it reads, so nothing written that way goes unseen.
+ */
+export async function rehomeMerged(db: Database, customerId: string): Promise<void> {
+  const absorbed = { customerId: { in: (await db.customer.findMany({ where: { mergedIntoId: customerId }, select: { id: true } })).map((c) => c.id) } };
+  if (absorbed.customerId.in.length === 0) return;
+  await db.message.updateMany({ where: absorbed, data: { customerId } });
+  await db.appointment.updateMany({ where: absorbed, data: { customerId } });
 }

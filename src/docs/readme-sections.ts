@@ -6,7 +6,7 @@ import { CALENDAR_BACKOFF_FIRST_MS, CALENDAR_BACKOFF_MAX_MS } from '../calendar/
 import { CALENDAR_CLIENT_TIMEOUT_MS } from '../calendar/google-calendar';
 import { GRAPH_CLIENT_TIMEOUT_MS } from '../whatsapp/graph-client';
 import { graphCodes } from '../whatsapp/graph-errors';
-import { CALENDAR_STEP, DATABASE_STEP, MODEL_CALL, READ_RECEIPT, SEND_REPLY, totalBackoffMs, type StepPolicy } from '../workflows/retry-policies';
+import { CALENDAR_STEP, DATABASE_STEP, HOUSEKEEPING_STEP, MODEL_CALL, READ_RECEIPT, SEND_REPLY, totalBackoffMs, type StepPolicy } from '../workflows/retry-policies';
 import type { TurnOutcome } from '../workflows/types';
 
 /** "200 ms" → "0.2 s", "90000" → "90 s", "60000" → "1 min". */
@@ -65,6 +65,7 @@ const RETRY_ROWS: RetryRow[] = [
     notRetried: `Graph codes ${codes(graphCodes(false))} (131047: 24-hour window; 131048: spam limit, no blind retry) and other 4xx: outcome \`send-failed\`, stored on the message with its reason`,
   },
   { step: '`markReadWithTyping`', policy: READ_RECEIPT, notRetried: '–' },
+  { step: '`expireParkedStatuses` (hourly housekeeping)', policy: HOUSEKEEPING_STEP, notRetried: '– (the next hourly run tries again)' },
 ];
 
 export function renderRetryTable(): string {

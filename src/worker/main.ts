@@ -43,7 +43,11 @@ async function main(): Promise<void> {
       maxIterations: config.AGENT_MAX_ITERATIONS,
     },
   });
-  const schedule = await ensureHousekeepingSchedule(temporal, config.TEMPORAL_TASK_QUEUE);
+  // Housekeeping is not worth refusing to serve customers over: another worker, or the next start, creates it.
+  const schedule = await ensureHousekeepingSchedule(temporal, config.TEMPORAL_TASK_QUEUE).catch((err: Error) => {
+    logger.error({ error: err.message }, 'Could not create the housekeeping schedule; parked statuses will not expire until a worker creates it');
+    return 'missing';
+  });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, housekeepingSchedule: schedule }, 'Worker polling');
   // Runtime shuts the worker down on SIGINT/SIGTERM: polling stops, running activities get the grace time.
   await worker.run();

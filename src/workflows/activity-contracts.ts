@@ -6,7 +6,7 @@ import type { ChoiceOption } from '../whatsapp/interactive';
 import type { ArrivedMessage } from './signals';
 import type { InboundMessageInput, ToolResult } from './types';
 
-/** Storing and reading the conversation, and handing a message to its conversation workflow. */
+/** Storing and reading the conversation ledger, and its housekeeping. */
 export interface LedgerActivities {
   /** Stores an inbound message once and finds (or creates) its customer; names the earlier run when it was stored before. */
   recordInboundMessage(input: InboundMessageInput & { workflowId: string; runId: string }): Promise<{ customerId: string; duplicateOf?: string }>;

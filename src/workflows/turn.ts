@@ -33,19 +33,20 @@ export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
   await acknowledge(spec.phoneNumberId, spec.latestWamid);
   if (spec.unreadableOnly) return send(spec, UNREADABLE_REPLY, { outcome: 'replied', toolCalls: [], appointments: [], modelCalls: 0 });
 
-  const { business, history, maxIterations } = await loadConversation({ businessId: spec.businessId, customerId: spec.customerId });
-  const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(business, new Date()) }, ...history];
   const appointments: ToolEffect[] = [];
   const progress = newProgress();
   const steps = { callModel, runTool: (call: ToolCall) => runToolOrExplain(spec, call, appointments) };
 
   try {
+    const { business, history, maxIterations } = await loadConversation({ businessId: spec.businessId, customerId: spec.customerId });
+    const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(business, new Date()) }, ...history];
     const end = await runAgentLoop(messages, steps, maxIterations, progress);
     const { toolCalls, modelCalls, options } = progress;
     if (end.kind === 'iteration-limit') return send(spec, FALLBACK_REPLY, { outcome: 'iteration-limit', toolCalls, appointments, modelCalls });
     return send(spec, end.text?.trim() || FALLBACK_REPLY, { outcome: 'replied', toolCalls, appointments, modelCalls, options });
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
+    // An activity's failure, or a local activity's (loading the conversation), which arrives unwrapped.
+    if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
     // Classified by what failed, not by where it was caught: only the model's failures are model-failed.
     const outcome = isModelFailure(err) ? 'model-failed' : 'turn-failed';
     return send(spec, FALLBACK_REPLY, { outcome, toolCalls: progress.toolCalls, appointments, modelCalls: progress.modelCalls, error: describeFailure(err) });

@@ -2,7 +2,7 @@
 // (BSUID), whichever a message carries. Meta's username rollout sends the same
 // person with one ID, then both, or both and later one: every order must reach
 // the same customer and be answered.
-import { currentCustomer, resolveCustomer } from '../../src/db/customers';
+import { currentCustomer, rehomeMerged, resolveCustomer } from '../../src/db/customers';
 import { newWamid } from '../support/payloads';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { deliver } from '../support/deliver';
@@ -70,6 +70,35 @@ describe('resolving the customer a message is from', () => {
     expect(await resolveCustomer(database.db, businessId, { waId: WA_ID, bsuid: BSUID })).toBe(second);
     expect(await database.db.customer.findUniqueOrThrow({ where: { id: first } })).toMatchObject({ waId: WA_ID, bsuid: 'ES.first' });
     expect(await database.db.customer.findUniqueOrThrow({ where: { id: second } })).toMatchObject({ waId: '34699999999', bsuid: BSUID });
+  });
+
+  test('a message whose BSUID differs from the one stored with its number is another person, every time', async () => {
+    const businessId = await freshBusiness();
+    const previousOwner = await resolveCustomer(database.db, businessId, { waId: WA_ID, bsuid: 'ES.previous' });
+    const newOwner = await resolveCustomer(database.db, businessId, { waId: WA_ID, bsuid: BSUID });
+    expect(newOwner).not.toBe(previousOwner);
+    // The number stays with the row that holds it; the new account is found by its BSUID from now on.
+    expect(await database.db.customer.findUniqueOrThrow({ where: { id: newOwner } })).toMatchObject({ waId: null, bsuid: BSUID });
+    expect(await resolveCustomer(database.db, businessId, { waId: WA_ID, bsuid: BSUID })).toBe(newOwner);
+    expect(await resolveCustomer(database.db, businessId, { bsuid: BSUID })).toBe(newOwner);
+    expect(await database.db.customer.findUniqueOrThrow({ where: { id: previousOwner } })).toMatchObject({ waId: WA_ID, bsuid: 'ES.previous' });
+  });
+
+  test('a message or appointment written under a merged row after the merge is moved over at the next turn', async () => {
+    const businessId = await freshBusiness();
+    const byPhone = await resolveCustomer(database.db, businessId, { waId: WA_ID });
+    const byBsuid = await resolveCustomer(database.db, businessId, { bsuid: BSUID });
+    const merged = await resolveCustomer(database.db, businessId, { waId: WA_ID, bsuid: BSUID });
+    // A step that resolved the old row just before the merge committed writes there.
+    await database.db.message.create({ data: { businessId, customerId: byBsuid, direction: 'INBOUND', role: 'USER', text: 'late', wamid: newWamid(), status: 'RECEIVED' } });
+    const start = new Date(Date.now() + 86_400_000);
+    await database.db.appointment.create({ data: { businessId, customerId: byBsuid, serviceName: 'Haircut', startsAt: start, endsAt: new Date(start.getTime() + 1_800_000) } });
+
+    await rehomeMerged(database.db, merged);
+    expect(merged).toBe(byPhone);
+    expect(await database.db.message.count({ where: { customerId: byBsuid } })).toBe(0);
+    expect(await database.db.appointment.count({ where: { customerId: byBsuid } })).toBe(0);
+    expect(await database.db.message.count({ where: { customerId: merged } })).toBe(1);
   });
 
   test('the same new customer writing from many messages at once is one row', async () => {
@@ -140,5 +169,20 @@ describe('through the webhook', () => {
     expect(contents).toEqual(expect.arrayContaining(['Hi', 'Hello Luca!', 'Are you open tomorrow?']));
     // Replies go to the phone number once it is known.
     expect(stack.sandbox.graph.sent.map((m) => m.to)).toEqual([BSUID, WA_ID]);
+  });
+
+  test('a customer seen by number, then by BSUID alone, then with both, continues as one conversation with the whole history', async () => {
+    const waId = '34611999888';
+    const bsuid = 'ES.mergeMeLater';
+    stack.sandbox.openai.enqueue({ content: 'Hi by number' }, { content: 'Hi by BSUID' }, { content: 'Hi to you both' });
+    await deliver(stack, message({ waId }, 'first, by number'));
+    await deliver(stack, message({ bsuid }, 'second, by BSUID'));
+    expect(await deliver(stack, message({ waId, bsuid }, 'third, with both'))).toMatchObject({ outcome: 'replied', replyText: 'Hi to you both' });
+
+    const live = await stack.database.db.customer.findMany({ where: { OR: [{ waId }, { bsuid }] } });
+    expect(live).toEqual([expect.objectContaining({ waId, bsuid, mergedIntoId: null })]);
+    const contents = stack.sandbox.openai.requests.at(-1)!.messages.map((m) => m.content);
+    expect(contents).toEqual(expect.arrayContaining(['first, by number', 'Hi by number', 'second, by BSUID', 'Hi by BSUID', 'third, with both']));
+    expect(stack.sandbox.graph.sent.slice(-1).map((m) => m.to)).toEqual([waId]);
   });
 });

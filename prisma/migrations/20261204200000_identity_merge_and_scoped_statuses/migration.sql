@@ -1,6 +1,7 @@
 -- A customer row absorbed into another when a message showed both are one person.
 ALTER TABLE "customer" ADD COLUMN "merged_into_id" UUID;
 ALTER TABLE "customer" ADD CONSTRAINT "customer_merged_into_id_fkey" FOREIGN KEY ("merged_into_id") REFERENCES "customer"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+CREATE INDEX "customer_merged_into_id_idx" ON "customer"("merged_into_id");
 
 -- Parked statuses are scoped to a business. Rows parked before this change carry
 -- no business and cannot be matched safely (a wamid from one business's number
