@@ -9,17 +9,9 @@ import { FALLBACK_REPLY } from '../../src/workflows/handle-inbound-message';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { InboundMessageInput, TurnResult } from '../../src/workflows/types';
 import { newWamid } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_ACCESS_TOKEN, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_ACCESS_TOKEN } from '../support/stack';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack({ maxIterations: 3 });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ maxIterations: 3 });
 
 beforeEach(() => stack.sandbox.reset());
 
@@ -162,13 +154,7 @@ describe('sending', () => {
 });
 
 describe('when WhatsApp refuses the access token', () => {
-  let refused: Stack;
-  beforeAll(async () => {
-    refused = await startStack({ workerAccessToken: 'expired-token' });
-  });
-  afterAll(async () => {
-    await refused?.stop();
-  });
+  const refused = useStack({ workerAccessToken: 'expired-token' });
 
   test('the send is not retried and the reply is recorded as failed with Meta\'s code', async () => {
     const input = { ...inbound('Hi'), businessId: refused.businessId, customer: { waId: '34611000109' } };

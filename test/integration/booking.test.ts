@@ -13,19 +13,11 @@ import { SANDBOX_CALENDAR_ID } from '../../src/db/demo-business';
 import type { TurnResult } from '../../src/workflows/types';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { newWamid } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_GOOGLE_TOKEN, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_GOOGLE_TOKEN } from '../support/stack';
 import { upcomingWeekday as upcoming } from '../support/waiting';
 
-let stack: Stack;
+const stack = useStack();
 const TZ = 'Europe/Madrid';
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 beforeEach(async () => {
   stack.sandbox.reset();
@@ -204,13 +196,7 @@ test('a booking step that cannot be completed is released: the place is given ba
 });
 
 describe('when Google refuses the calendar credentials', () => {
-  let refused: Stack;
-  beforeAll(async () => {
-    refused = await startStack({ workerGoogleToken: 'revoked-token' });
-  });
-  afterAll(async () => {
-    await refused?.stop();
-  });
+  const refused = useStack({ workerGoogleToken: 'revoked-token' });
 
   test('the tool fails at once, nothing is booked, and the model is told so it can answer', async () => {
     const date = upcoming('thu');

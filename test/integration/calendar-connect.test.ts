@@ -8,18 +8,10 @@ import { bookAppointment } from '../../src/booking/appointments';
 import { addDays, localDateOf, weekdayOf } from '../../src/booking/time';
 import { calendarFor } from '../../src/calendar/google-calendar';
 import { loadBusiness } from '../../src/booking/business';
-import { DEMO_PHONE_NUMBER_ID, startStack, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
 
 const root = path.resolve(__dirname, '../..');
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 function oauthEnv() {
   return {

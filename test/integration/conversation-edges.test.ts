@@ -12,19 +12,11 @@ import { messageArrived, type ArrivedMessage } from '../../src/workflows/signals
 import type { InboundMessageInput, TurnResult } from '../../src/workflows/types';
 import { deliver } from '../support/deliver';
 import { newWamid, textMessagePayload } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
 import { until } from '../support/waiting';
 
 const IDLE_MS = 500;
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack({ conversationTiming: { idleMs: IDLE_MS, turnsPerRun: 2 } });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ conversationTiming: { idleMs: IDLE_MS, turnsPerRun: 2 } });
 
 const newCustomer = () => `3467${Math.floor(Math.random() * 1e7).toString().padStart(7, '0')}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,17 +4,12 @@
 import type { IntakeReport } from '../../src/api/intake';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET } from '../support/stack';
 
-let stack: Stack;
+const stack = useStack();
 
 beforeAll(async () => {
-  stack = await startStack();
   await stack.database.db.business.update({ where: { id: stack.businessId }, data: { replyQuietWindowMs: 800, replyMaxWaitMs: 5000 } });
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 beforeEach(() => stack.sandbox.reset());

@@ -8,17 +8,9 @@ import { signBody } from '../../src/whatsapp/signature';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid, textMessagePayload } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET } from '../support/stack';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 /** POSTs the same signed bytes `times` times at once; every answer must be a 200 with an intake report. */
 async function storm(body: string, times: number): Promise<MessageIntakeStatus[][]> {

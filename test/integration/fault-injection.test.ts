@@ -7,20 +7,12 @@ import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { FALLBACK_REPLY } from '../../src/workflows/turn';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET } from '../support/stack';
 import { upcomingWeekday as upcoming, activityStarts, type ActivityStart } from '../support/waiting';
 
-let stack: Stack;
+// Short client timeouts so a hanging stand-in turns into a retry within the test.
+const stack = useStack({ modelTimeoutMs: 1500, graphTimeoutMs: 1500, calendarTimeoutMs: 1500 });
 const TZ = 'Europe/Madrid';
-
-beforeAll(async () => {
-  // Short client timeouts so a hanging stand-in turns into a retry within the test.
-  stack = await startStack({ modelTimeoutMs: 1500, graphTimeoutMs: 1500, calendarTimeoutMs: 1500 });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 beforeEach(async () => {
   stack.sandbox.reset();

@@ -9,23 +9,21 @@ import type { TurnResult } from '../../src/workflows/types';
 import { signBody } from '../../src/whatsapp/signature';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { startApiProcess, startWorkerProcess, type ServiceProcess } from '../support/processes';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from '../support/stack';
 import { upcomingWeekday as upcoming, until } from '../support/waiting';
 
 jest.setTimeout(180_000);
 
-let stack: Stack;
 const processes: ServiceProcess[] = [];
-
-beforeAll(async () => {
-  stack = await startStack({ inProcessWorker: false });
-});
-
-afterAll(async () => {
-  for (const p of processes) p.kill('SIGKILL');
-  await Promise.all(processes.map((p) => p.exited));
-  await stack?.stop();
-});
+const stack = useStack(
+  { inProcessWorker: false },
+  {
+    async beforeStop() {
+      for (const p of processes) p.kill('SIGKILL');
+      await Promise.all(processes.map((p) => p.exited));
+    },
+  },
+);
 
 test('a worker on SIGTERM finishes its running activity and exits 0; a message that arrives meanwhile is answered by the next worker', async () => {
   const { sandbox } = stack;

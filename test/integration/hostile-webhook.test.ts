@@ -11,22 +11,17 @@ import { signBody } from '../../src/whatsapp/signature';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { TURN_OUTCOMES, type TurnOutcome, type TurnResult } from '../../src/workflows/types';
 import { newWamid, statusPayload, textMessagePayload } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET } from '../support/stack';
 
 const INACTIVE_PHONE_NUMBER_ID = '100000000000777';
 const UNKNOWN_PHONE_NUMBER_ID = '999999999999999';
 /** The app's default WEBHOOK_BODY_LIMIT_BYTES, which the stack does not override. */
 const BODY_LIMIT = 1024 * 1024;
 
-let stack: Stack;
+const stack = useStack();
 
 beforeAll(async () => {
-  stack = await startStack();
   await stack.database.db.business.create({ data: { name: 'Closed Studio', phoneNumberId: INACTIVE_PHONE_NUMBER_ID, active: false } });
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 // ---- Sending ----

@@ -4,19 +4,17 @@ import type { ScheduleExecutionResult } from '@temporalio/client';
 import { recordStatus, PARKED_STATUS_TTL_MS } from '../../src/db/messages';
 import { ensureHousekeepingSchedule, housekeepingScheduleId } from '../../src/worker/housekeeping-schedule';
 import { newWamid } from '../support/payloads';
-import { startStack, type Stack } from '../support/stack';
+import { useStack } from '../support/stack';
 import { until } from '../support/waiting';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.temporal.schedule.getHandle(housekeepingScheduleId(stack.taskQueue)).delete().catch(() => undefined);
-  await stack?.stop();
-});
+const stack = useStack(
+  {},
+  {
+    async beforeStop() {
+      await stack.temporal.schedule.getHandle(housekeepingScheduleId(stack.taskQueue)).delete().catch(() => undefined);
+    },
+  },
+);
 
 test('the schedule is created once, however many workers start, and runs every hour', async () => {
   expect(await ensureHousekeepingSchedule(stack.temporal, stack.taskQueue)).toBe('created');

@@ -10,12 +10,11 @@ import { createDatabase, type Database } from '../../src/db/client';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid, postSigned, statusPayload, textMessagePayload } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from '../support/stack';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 jest.setTimeout(120_000);
 
-let stack: Stack;
 let pgProxy: TcpProxy;
 let temporalProxy: TcpProxy;
 let db: Database;
@@ -23,8 +22,19 @@ let connection: Connection;
 let app: FastifyInstance;
 let baseUrl: string;
 
+const stack = useStack(
+  {},
+  {
+    async beforeStop() {
+      await app?.close();
+      await connection?.close();
+      await db?.$disconnect();
+      await Promise.all([pgProxy?.close(), temporalProxy?.close()]);
+    },
+  },
+);
+
 beforeAll(async () => {
-  stack = await startStack();
   const dbUrl = new URL(stack.database.url);
   pgProxy = await startTcpProxy(dbUrl.hostname, Number(dbUrl.port));
   const [temporalHost, temporalPort] = process.env.TEST_TEMPORAL_ADDRESS!.split(':');
@@ -37,14 +47,6 @@ beforeAll(async () => {
   app = await buildApp({ config, db, temporal: new Client({ connection, namespace: 'default' }) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-});
-
-afterAll(async () => {
-  await app?.close();
-  await connection?.close();
-  await db?.$disconnect();
-  await Promise.all([pgProxy?.close(), temporalProxy?.close()]);
-  await stack?.stop();
 });
 
 async function readiness(): Promise<{ status: number; checks: Record<string, string> }> {

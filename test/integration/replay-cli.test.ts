@@ -5,21 +5,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { weekdayOf } from '../../src/booking/time';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET } from '../support/stack';
 
 const execFileAsync = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
-let stack: Stack;
+const stack = useStack();
 
 beforeAll(async () => {
-  stack = await startStack();
   // Room for three posts from a separate process to land inside one quiet window.
   await stack.database.db.business.update({ where: { id: stack.businessId }, data: { replyQuietWindowMs: 1500, replyMaxWaitMs: 5000 } });
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 async function replay(...files: string[]): Promise<{ code: number; output: string }> {

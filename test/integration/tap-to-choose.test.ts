@@ -1,23 +1,14 @@
 // Tap to choose: offered times go out as WhatsApp reply buttons or a list that
 // the Graph API stand-in validates as Meta does; the customer's tap comes back
 // as an interactive reply, is understood, and books the time.
-import type { IntakeReport } from '../../src/api/intake';
 import { addDays, localDateOf, weekdayOf } from '../../src/booking/time';
 import { createGraphClient, GraphApiError } from '../../src/whatsapp/graph-client';
-import type { TurnResult } from '../../src/workflows/types';
-import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_ACCESS_TOKEN, TEST_APP_SECRET, type Stack } from '../support/stack';
+import { newWamid, textMessagePayload } from '../support/payloads';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_ACCESS_TOKEN } from '../support/stack';
+import { deliver } from '../support/deliver';
 
-let stack: Stack;
+const stack = useStack();
 const CUSTOMER = '34699000001';
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 beforeEach(() => stack.sandbox.reset());
 
@@ -25,12 +16,6 @@ function nextOpenDay(): string {
   let date = addDays(localDateOf(new Date(), 'Europe/Madrid'), 2);
   while (['sat', 'sun'].includes(weekdayOf(date))) date = addDays(date, 1);
   return date;
-}
-
-async function deliver(payload: unknown): Promise<TurnResult> {
-  const response = await postSigned(stack.webhookUrl, payload, TEST_APP_SECRET);
-  const [started] = ((await response.json()) as IntakeReport).messages;
-  return stack.temporal.workflow.getHandle(started!.workflowId!).result();
 }
 
 function tap(id: string, title: string) {
@@ -52,7 +37,7 @@ test('offered times arrive as reply buttons, and tapping one books it', async ()
     { toolCalls: [{ name: 'present_options', arguments: { options: offered } }] },
     { content: 'These times are free. Which one suits you?' },
   );
-  const first = await deliver(textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: CUSTOMER, text: 'A haircut soon please', wamid: newWamid() }));
+  const first = await deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: CUSTOMER, text: 'A haircut soon please', wamid: newWamid() }));
   expect(first.outcome).toBe('replied');
 
   const [message] = stack.sandbox.graph.sent;
@@ -72,7 +57,7 @@ test('offered times arrive as reply buttons, and tapping one books it', async ()
     { toolCalls: [{ name: 'book_appointment', arguments: { service: 'Haircut', start: `${date}T10:30`, customer_name: 'Pau' } }] },
     { content: 'Booked for 10:30!' },
   );
-  const second = await deliver(tap(`${date}T10:30`, '10:30'));
+  const second = await deliver(stack, tap(`${date}T10:30`, '10:30'));
   const lastRequest = stack.sandbox.openai.requests[2]!;
   expect(lastRequest.messages.filter((m) => m.role === 'user').at(-1)?.content).toBe(`[Tapped the option "10:30" (id ${date}T10:30)]`);
   expect(JSON.stringify(lastRequest.messages)).toContain('[Options offered:');
@@ -82,14 +67,14 @@ test('offered times arrive as reply buttons, and tapping one books it', async ()
 test('more choices than buttons allow go out as a list', async () => {
   const options = ['Haircut', 'Haircut and beard trim', 'Colour', 'Blow-dry'].map((name) => ({ id: `service:${name}`, title: name, description: null }));
   stack.sandbox.openai.enqueue({ toolCalls: [{ name: 'present_options', arguments: { options } }] }, { content: 'Which service would you like?' });
-  await deliver(textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: CUSTOMER, text: 'What do you offer?', wamid: newWamid() }));
+  await deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: CUSTOMER, text: 'What do you offer?', wamid: newWamid() }));
   expect(stack.sandbox.graph.sent[0]?.body).toMatchObject({ interactive: { type: 'list', action: { button: 'Choose', sections: [{ rows: options.map(({ id, title }) => ({ id, title })) }] } } });
 });
 
 test('more than ten choices are refused back to the model, and the reply goes out as plain text', async () => {
   const options = Array.from({ length: 12 }, (_, i) => ({ id: `o${i}`, title: `Option ${i + 1}`, description: null }));
   stack.sandbox.openai.enqueue({ toolCalls: [{ name: 'present_options', arguments: { options: options.slice(0, 10).concat([{ id: 'o1', title: 'Dup', description: null }]) } }] }, { content: 'Pick one' });
-  await deliver(textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: CUSTOMER, text: 'options?', wamid: newWamid() }));
+  await deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: CUSTOMER, text: 'options?', wamid: newWamid() }));
   // Eleven options are refused back to the model; the reply is plain text.
   expect(JSON.parse(stack.sandbox.openai.requests[1]!.messages.at(-1)!.content as string)).toMatchObject({ ok: false });
   expect(stack.sandbox.graph.sent.map((m) => m.type)).toEqual(['text']);

@@ -8,17 +8,9 @@ import type { IntakeReport } from '../../src/api/intake';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid, postSigned, statusPayload, textMessagePayload } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from '../support/stack';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 async function resultOf(workflowId: string): Promise<TurnResult> {
   return stack.temporal.workflow.getHandle(workflowId).result();

@@ -9,24 +9,22 @@ import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid } from '../support/payloads';
 import { startWorkerProcess, type ServiceProcess } from '../support/processes';
-import { DEMO_PHONE_NUMBER_ID, startStack, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
 import { upcomingWeekday as upcoming, until, activityStarts } from '../support/waiting';
 
 jest.setTimeout(240_000);
 
-let stack: Stack;
 const workers: ServiceProcess[] = [];
 const TZ = 'Europe/Madrid';
-
-beforeAll(async () => {
-  stack = await startStack({ inProcessWorker: false, statusWebhooks: true });
-});
-
-afterAll(async () => {
-  for (const worker of workers) worker.kill('SIGKILL');
-  await Promise.all(workers.map((w) => w.exited));
-  await stack?.stop();
-});
+const stack = useStack(
+  { inProcessWorker: false, statusWebhooks: true },
+  {
+    async beforeStop() {
+      for (const worker of workers) worker.kill('SIGKILL');
+      await Promise.all(workers.map((w) => w.exited));
+    },
+  },
+);
 
 const hits = (endpoint: FaultEndpoint) => stack.sandbox.faults.hits.filter((h) => h.endpoint === endpoint).length;
 

@@ -156,3 +156,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
 }
+
+/**
+ * A stack for the enclosing describe block (or file): started before its tests,
+ * stopped after them. The returned object forwards to the running stack, so it
+ * can be declared at the top and used inside tests. `beforeStop` runs first at
+ * the end, for what the tests started on top of it (processes, proxies).
+ */
+export function useStack(options: StackOptions = {}, { beforeStop }: { beforeStop?: () => Promise<void> } = {}): Stack {
+  let current: Stack | undefined;
+  beforeAll(async () => {
+    current = await startStack(options);
+  });
+  afterAll(async () => {
+    await beforeStop?.();
+    await current?.stop();
+  });
+  return new Proxy({} as Stack, {
+    get(_, key) {
+      if (!current) throw new Error('The stack is only available once the tests run (useStack starts it in beforeAll)');
+      return Reflect.get(current, key);
+    },
+  });
+}
