@@ -50,7 +50,12 @@ async function main(): Promise<void> {
     const results: Record<string, unknown> = { machine: machineInfo(), settings: SETTINGS, startedAt: new Date(startedAt).toISOString() };
 
     // ---- 1. Ingestion: our webhook alone (no worker polling), next to a signature-only Fastify handler.
-    const ingestApi = await startService('api', 'dist/api/main.js', { ...env, TEMPORAL_TASK_QUEUE: 'bench-ingest' }, { readyPath: '/readyz', nodeFlags: NODE_FLAGS.api });
+    const ingestApi = await startService(
+      'api',
+      'dist/api/main.js',
+      { ...env, TEMPORAL_TASK_QUEUE: 'bench-ingest' },
+      { readyPath: '/readyz', nodeFlags: NODE_FLAGS.api },
+    );
     const signatureOnly = await startService('baseline', 'bench/baselines/signature-only.ts', { APP_SECRET: BENCH_SECRETS.appSecret });
     services.push(ingestApi, signatureOnly);
     const ingestion = await measureIngestion(infra, ingestApi, signatureOnly);
@@ -61,8 +66,18 @@ async function main(): Promise<void> {
 
     // ---- 2. End to end, with a worker.
     infra.sandbox.openai.respondWith(benchModel);
-    const api = await startService('api', 'dist/api/main.js', { ...env, TEMPORAL_TASK_QUEUE: 'bench-e2e' }, { readyPath: '/readyz', nodeFlags: NODE_FLAGS.api });
-    const worker = await startService('worker', 'dist/worker/main.js', { ...env, TEMPORAL_TASK_QUEUE: 'bench-e2e', LOG_LEVEL: 'info' }, { readyLine: 'Worker polling', nodeFlags: NODE_FLAGS.worker });
+    const api = await startService(
+      'api',
+      'dist/api/main.js',
+      { ...env, TEMPORAL_TASK_QUEUE: 'bench-e2e' },
+      { readyPath: '/readyz', nodeFlags: NODE_FLAGS.api },
+    );
+    const worker = await startService(
+      'worker',
+      'dist/worker/main.js',
+      { ...env, TEMPORAL_TASK_QUEUE: 'bench-e2e', LOG_LEVEL: 'info' },
+      { readyLine: 'Worker polling', nodeFlags: NODE_FLAGS.worker },
+    );
     services.push(api, worker);
     const endToEnd = await measureEndToEnd(infra, api, worker);
     results.endToEnd = endToEnd;
@@ -117,14 +132,30 @@ interface IngestionRow {
   baseline?: LoadResult & { perSecond: number };
 }
 
-async function ingestOnce(infra: Infra, url: string, rate: number, seconds: number, counted: boolean): Promise<{ result: LoadResult & { perSecond: number }; workflows: number }> {
+async function ingestOnce(
+  infra: Infra,
+  url: string,
+  rate: number,
+  seconds: number,
+  counted: boolean,
+): Promise<{ result: LoadResult & { perSecond: number }; workflows: number }> {
   const business = await infra.createBusiness(`ingest-${++runCounter}`);
   // Paced rows may open up to 1,000 connections, so a slow server makes requests wait in it, not in the
   // generator (Meta does not stop delivering because we are slow); the unthrottled row keeps 100 busy.
   const connections = rate > 0 ? 1000 : 100;
-  const result = await offerLoad({ url: `${url}/webhook`, rate, durationSeconds: seconds, connections, phoneNumberId: business.phoneNumberId, appSecret: BENCH_SECRETS.appSecret, label: `i${runCounter}` });
+  const result = await offerLoad({
+    url: `${url}/webhook`,
+    rate,
+    durationSeconds: seconds,
+    connections,
+    phoneNumberId: business.phoneNumberId,
+    appSecret: BENCH_SECRETS.appSecret,
+    label: `i${runCounter}`,
+  });
   const workflows = counted ? await countWorkflows(infra, business.id) : 0;
-  log(`  ${result.ok} accepted (${Math.round(result.ok / result.durationSeconds)}/s), p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms; ${result.non2xx} non-2xx (${result.shed ?? 0} shed), ${result.errors} errors, ${result.timeouts} timeouts${counted ? `; ${workflows} workflows` : ''}`);
+  log(
+    `  ${result.ok} accepted (${Math.round(result.ok / result.durationSeconds)}/s), p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms; ${result.non2xx} non-2xx (${result.shed ?? 0} shed), ${result.errors} errors, ${result.timeouts} timeouts${counted ? `; ${workflows} workflows` : ''}`,
+  );
   return { result: { ...result, perSecond: Math.round(result.ok / result.durationSeconds) }, workflows };
 }
 
@@ -150,7 +181,14 @@ async function measureIngestion(infra: Infra, api: Service, baseline: Service) {
       cleanAccepted += ours.result.ok;
     }
     const base = await ingestOnce(infra, baseline.url, rate, SETTINGS.ingestSeconds, false);
-    rows.push({ offeredPerSecond: rate, ours: ours.result, workflowsStarted: ours.workflows, lost: Math.max(0, ours.result.ok - ours.workflows), extra: Math.max(0, ours.workflows - ours.result.ok), baseline: base.result });
+    rows.push({
+      offeredPerSecond: rate,
+      ours: ours.result,
+      workflowsStarted: ours.workflows,
+      lost: Math.max(0, ours.result.ok - ours.workflows),
+      extra: Math.max(0, ours.workflows - ours.result.ok),
+      baseline: base.result,
+    });
   }
   const cpuPerThousand = cleanAccepted ? (cleanCpu / cleanAccepted) * 1000 : NaN;
   // Counted from before our load until its workflows were counted: every start, including those the server finished late.
@@ -186,8 +224,13 @@ async function measureIngestion(infra: Infra, api: Service, baseline: Service) {
   const startCeiling = await measureStartCeiling(infra.temporal, ceilingStarts, ceilingLabel);
   // Wait for visibility to catch up, so the CPU it spends on these starts is counted too.
   await countWorkflows(infra, `ceiling-${ceilingLabel}`);
-  const temporalCeiling = { ...startCeiling, serverCpuSecondsPer1000Starts: Math.round(((infra.temporalCpuSeconds() - ceilingCpuBefore) / ceilingStarts) * 1000 * 100) / 100 };
-  log(`  ${temporalCeiling.startsPerSecond} starts/s, p50 ${temporalCeiling.latencyMs.p50} ms, p99 ${temporalCeiling.latencyMs.p99} ms, ${temporalCeiling.serverCpuSecondsPer1000Starts} server CPU-s per 1,000`);
+  const temporalCeiling = {
+    ...startCeiling,
+    serverCpuSecondsPer1000Starts: Math.round(((infra.temporalCpuSeconds() - ceilingCpuBefore) / ceilingStarts) * 1000 * 100) / 100,
+  };
+  log(
+    `  ${temporalCeiling.startsPerSecond} starts/s, p50 ${temporalCeiling.latencyMs.p50} ms, p99 ${temporalCeiling.latencyMs.p99} ms, ${temporalCeiling.serverCpuSecondsPer1000Starts} server CPU-s per 1,000`,
+  );
   // The same bare starts at the rates the search tried, so our p99 there can be set against the server's own.
   const bareAtRate = [];
   for (const { offeredPerSecond } of search) {
@@ -201,7 +244,14 @@ async function measureIngestion(infra: Infra, api: Service, baseline: Service) {
   log(`Unthrottled for ${SETTINGS.maxSeconds} s, ours and the baseline…`);
   const oursMax = await ingestOnce(infra, api.url, 0, SETTINGS.maxSeconds, true);
   const baseMax = await ingestOnce(infra, baseline.url, 0, SETTINGS.maxSeconds, false);
-  rows.push({ offeredPerSecond: 'max', ours: oursMax.result, workflowsStarted: oursMax.workflows, lost: Math.max(0, oursMax.result.ok - oursMax.workflows), extra: Math.max(0, oursMax.workflows - oursMax.result.ok), baseline: baseMax.result });
+  rows.push({
+    offeredPerSecond: 'max',
+    ours: oursMax.result,
+    workflowsStarted: oursMax.workflows,
+    lost: Math.max(0, oursMax.result.ok - oursMax.workflows),
+    extra: Math.max(0, oursMax.workflows - oursMax.result.ok),
+    baseline: baseMax.result,
+  });
   return {
     rows,
     highestRateWithP99UnderTarget: best,
@@ -237,7 +287,12 @@ const SCENARIOS = [
 const SATURATED = 0.8;
 
 /** What every turn measurement shares: the stand-ins, the service and business under test, and the customers' text. */
-function turnLoad(infra: Infra, service: Service, business: { phoneNumberId: string }, kind: 'plain' | 'booking'): Pick<TurnLoad, 'sandbox' | 'webhookUrl' | 'phoneNumberId' | 'appSecret' | 'run' | 'text'> {
+function turnLoad(
+  infra: Infra,
+  service: Service,
+  business: { phoneNumberId: string },
+  kind: 'plain' | 'booking',
+): Pick<TurnLoad, 'sandbox' | 'webhookUrl' | 'phoneNumberId' | 'appSecret' | 'run' | 'text'> {
   return {
     sandbox: infra.sandbox,
     webhookUrl: `${service.url}/webhook`,
@@ -256,7 +311,17 @@ function bookingDate(): string {
 }
 
 async function measureEndToEnd(infra: Infra, api: Service, worker: Service) {
-  const rows: Array<TurnsResult & { kind: string; modelLatencyMs: number; overheadMs: number; apiCpuSeconds: number; workerCpuSeconds: number; workerThreadCpuSeconds: ThreadCpu; temporalCpuSeconds: number }> = [];
+  const rows: Array<
+    TurnsResult & {
+      kind: string;
+      modelLatencyMs: number;
+      overheadMs: number;
+      apiCpuSeconds: number;
+      workerCpuSeconds: number;
+      workerThreadCpuSeconds: ThreadCpu;
+      temporalCpuSeconds: number;
+    }
+  > = [];
   let historyEvents: Awaited<ReturnType<typeof historyEventsOfOneTurn>> | undefined;
   for (const scenario of SCENARIOS) {
     for (const rate of scenario.rates) {
@@ -265,7 +330,9 @@ async function measureEndToEnd(infra: Infra, api: Service, worker: Service) {
       infra.sandbox.openai.latencyMs = scenario.modelLatencyMs;
       const [apiCpu, workerCpu, workerThreads, temporalCpu] = [api.cpuSeconds(), worker.cpuSeconds(), worker.threadCpuSeconds(), infra.temporalCpuSeconds()];
       const result = await runTurns({ ...turnLoad(infra, api, business, scenario.kind), rate, durationSeconds: SETTINGS.turnSeconds, drainSeconds: 90 });
-      log(`  ${result.replied}/${result.sent} replied, ${result.turnsPerSecond.toFixed(1)} turns/s, webhook→reply p50 ${result.webhookToReplyMs.p50} ms, p99 ${result.webhookToReplyMs.p99} ms`);
+      log(
+        `  ${result.replied}/${result.sent} replied, ${result.turnsPerSecond.toFixed(1)} turns/s, webhook→reply p50 ${result.webhookToReplyMs.p50} ms, p99 ${result.webhookToReplyMs.p99} ms`,
+      );
       rows.push({
         kind: scenario.kind,
         modelLatencyMs: scenario.modelLatencyMs,
@@ -302,7 +369,11 @@ async function measureEndToEnd(infra: Infra, api: Service, worker: Service) {
 
 function difference(after: ThreadCpu, before: ThreadCpu): ThreadCpu {
   const round = (n: number) => Math.round(n * 100) / 100;
-  return { main: round(after.main - before.main), temporalCore: round(after.temporalCore - before.temporalCore), otherThreads: round(after.otherThreads - before.otherThreads) };
+  return {
+    main: round(after.main - before.main),
+    temporalCore: round(after.temporalCore - before.temporalCore),
+    otherThreads: round(after.otherThreads - before.otherThreads),
+  };
 }
 
 /**
@@ -310,11 +381,18 @@ function difference(after: ThreadCpu, before: ThreadCpu): ThreadCpu {
  * message workflow and conversation workflow (which goes on waiting for the
  * customer's next message, so its timer is counted too).
  */
-async function historyEventsOfOneTurn(infra: Infra, businessId: string, run: number): Promise<{ messageWorkflow: number; conversationWorkflow: number } | undefined> {
+async function historyEventsOfOneTurn(
+  infra: Infra,
+  businessId: string,
+  run: number,
+): Promise<{ messageWorkflow: number; conversationWorkflow: number } | undefined> {
   const customer = await infra.db.customer.findFirst({ where: { businessId, waId: customerNumber(run, 0) }, select: { id: true } });
   if (!customer) return undefined;
   const count = async (workflowId: string) => (await infra.temporal.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
-  return { messageWorkflow: await count(messageWorkflowId(`wamid.bench.turn.${run}.0`)), conversationWorkflow: await count(conversationWorkflowId(customer.id)) };
+  return {
+    messageWorkflow: await count(messageWorkflowId(`wamid.bench.turn.${run}.0`)),
+    conversationWorkflow: await count(conversationWorkflowId(customer.id)),
+  };
 }
 
 // ---------------------------------------------------------------- synchronous comparison
@@ -332,7 +410,10 @@ async function compareWithSynchronous(infra: Infra, api: Service, syncBot: Servi
   infra.sandbox.openai.latencyMs = 800;
   const rows: Array<TurnsResult & { design: string; kind: string; duplicateBookings: number }> = [];
   for (const { kind, rate, share } of SYNC_COMPARISONS) {
-    for (const [design, service] of [['ours (Temporal)', api], ['synchronous', syncBot]] as const) {
+    for (const [design, service] of [
+      ['ours (Temporal)', api],
+      ['synchronous', syncBot],
+    ] as const) {
       log(`Meta timeout ${SETTINGS.metaTimeoutMs} ms: ${design}, ${kind} turns at ${rate}/s, model 800 ms…`);
       const business = await infra.createBusiness(`sync-${++runCounter}`);
       const result = await runTurns({
@@ -361,11 +442,20 @@ async function duplicateBookings(infra: Infra, businessId: string): Promise<numb
 
 async function measureStorm(infra: Infra, api: Service, syncBot: Service) {
   const results = [];
-  for (const [design, service] of [['ours (Temporal)', api], ['synchronous', syncBot]] as const) {
+  for (const [design, service] of [
+    ['ours (Temporal)', api],
+    ['synchronous', syncBot],
+  ] as const) {
     log(`Duplicate storm against ${design}: one message delivered 50 times at once…`);
     const business = await infra.createBusiness(`storm-${++runCounter}`);
     const from = customerNumber(runCounter, 0);
-    const webhook = textWebhook({ phoneNumberId: business.phoneNumberId, wamid: `wamid.bench.storm.${runCounter}`, from, text: 'Hello!', appSecret: BENCH_SECRETS.appSecret });
+    const webhook = textWebhook({
+      phoneNumberId: business.phoneNumberId,
+      wamid: `wamid.bench.storm.${runCounter}`,
+      from,
+      text: 'Hello!',
+      appSecret: BENCH_SECRETS.appSecret,
+    });
     const replies: number[] = [];
     infra.sandbox.graph.onSent = (message) => {
       if (message.to === from) replies.push(performance.now());
@@ -385,7 +475,14 @@ async function measureStorm(infra: Infra, api: Service, syncBot: Service) {
     const settledMs = Math.max(...replies.slice(0, 1).map((t) => t - started), ...acks.map((a) => a.ms));
     await new Promise((resolve) => setTimeout(resolve, 3000));
     infra.sandbox.graph.onSent = undefined;
-    results.push({ design, deliveries: 50, acknowledged: acks.filter((a) => a.status === 200).length, ackMs: summarise(acks.map((a) => a.ms)), settledMs: Math.round(settledMs), repliesSent: replies.length });
+    results.push({
+      design,
+      deliveries: 50,
+      acknowledged: acks.filter((a) => a.status === 200).length,
+      ackMs: summarise(acks.map((a) => a.ms)),
+      settledMs: Math.round(settledMs),
+      repliesSent: replies.length,
+    });
   }
   return results;
 }
@@ -408,16 +505,41 @@ function markdown(results: Record<string, unknown>): string {
   const targets = table(
     ['Target', 'Result', 'Met'],
     [
-      ['≥ 500 signed webhooks/s, p99 < 100 ms', `highest rate with p99 < 100 ms: ${ingestion.highestRateWithP99UnderTarget}/s`, ingestion.highestRateWithP99UnderTarget >= 500 ? 'yes' : 'no'],
-      ['no lost or duplicated workflows', ingestOk ? 'every acknowledged webhook started its workflow, and IDs make a second one impossible' : 'see the ingestion table', ingestOk ? 'yes' : 'no'],
-      ['≥ 50 plain turns/s (0 ms model), median webhook→reply < 300 ms', bestPlain ? `${fmt(bestPlain.turnsPerSecond)} turns/s at median ${fmt(bestPlain.webhookToReplyMs.p50)} ms` : 'no rate met the median', bestPlain && bestPlain.turnsPerSecond >= 50 ? 'yes' : 'no'],
+      [
+        '≥ 500 signed webhooks/s, p99 < 100 ms',
+        `highest rate with p99 < 100 ms: ${ingestion.highestRateWithP99UnderTarget}/s`,
+        ingestion.highestRateWithP99UnderTarget >= 500 ? 'yes' : 'no',
+      ],
+      [
+        'no lost or duplicated workflows',
+        ingestOk ? 'every acknowledged webhook started its workflow, and IDs make a second one impossible' : 'see the ingestion table',
+        ingestOk ? 'yes' : 'no',
+      ],
+      [
+        '≥ 50 plain turns/s (0 ms model), median webhook→reply < 300 ms',
+        bestPlain ? `${fmt(bestPlain.turnsPerSecond)} turns/s at median ${fmt(bestPlain.webhookToReplyMs.p50)} ms` : 'no rate met the median',
+        bestPlain && bestPlain.turnsPerSecond >= 50 ? 'yes' : 'no',
+      ],
       ['worker RSS < 300 MB', `${resources.workerPeakRssMb} MB peak`, resources.workerPeakRssMb < 300 ? 'yes' : 'no'],
-      ['API RSS < 150 MB', `${Math.max(resources.apiPeakRssMb, resources.ingestionApiPeakRssMb)} MB peak`, Math.max(resources.apiPeakRssMb, resources.ingestionApiPeakRssMb) < 150 ? 'yes' : 'no'],
+      [
+        'API RSS < 150 MB',
+        `${Math.max(resources.apiPeakRssMb, resources.ingestionApiPeakRssMb)} MB peak`,
+        Math.max(resources.apiPeakRssMb, resources.ingestionApiPeakRssMb) < 150 ? 'yes' : 'no',
+      ],
     ],
   );
 
   const ingestTable = table(
-    ['Offered/s', 'Ours accepted/s', 'Ours p50 / p99 / max ms', 'Workflows started (lost, extra)', 'Baseline accepted/s', 'Baseline p99 ms', 'Throughput ratio', 'p99 ratio'],
+    [
+      'Offered/s',
+      'Ours accepted/s',
+      'Ours p50 / p99 / max ms',
+      'Workflows started (lost, extra)',
+      'Baseline accepted/s',
+      'Baseline p99 ms',
+      'Throughput ratio',
+      'p99 ratio',
+    ],
     ingestion.rows.map((r) => [
       r.offeredPerSecond,
       r.ours.perSecond,
@@ -434,15 +556,41 @@ function markdown(results: Record<string, unknown>): string {
     ['Offered/s', 'Accepted/s', 'p99 ms', 'Every accepted one started', 'p99 < 100 ms', 'Bare client to Temporal at this rate: p50 / p99 ms'],
     ingestion.search.map((s) => {
       const bare = bareAt(s.offeredPerSecond);
-      return [s.offeredPerSecond, s.perSecond, fmt(s.p99, 1), s.workflowsStarted >= s.accepted ? 'yes' : `${s.workflowsStarted} of ${s.accepted}`, s.passed ? 'yes' : 'no', bare ? `${fmt(bare.p50, 1)} / ${fmt(bare.p99, 1)}` : '–'];
+      return [
+        s.offeredPerSecond,
+        s.perSecond,
+        fmt(s.p99, 1),
+        s.workflowsStarted >= s.accepted ? 'yes' : `${s.workflowsStarted} of ${s.accepted}`,
+        s.passed ? 'yes' : 'no',
+        bare ? `${fmt(bare.p50, 1)} / ${fmt(bare.p99, 1)}` : '–',
+      ];
     }),
   );
   const e2eTable = table(
     ['Turn', 'Model latency', 'Offered/s', 'Turns/s', 'Replied', 'Webhook→reply p50 / p90 / p99 ms', 'Ack p99 ms', 'Overhead per turn (p50 − model time)'],
-    e2e.rows.map((r) => [r.kind, `${r.modelLatencyMs} ms`, r.offeredPerSecond, fmt(r.turnsPerSecond, 1), `${r.replied}/${r.sent}`, `${fmt(r.webhookToReplyMs.p50)} / ${fmt(r.webhookToReplyMs.p90)} / ${fmt(r.webhookToReplyMs.p99)}`, fmt(r.ackMs.p99, 1), `${fmt(r.overheadMs)} ms`]),
+    e2e.rows.map((r) => [
+      r.kind,
+      `${r.modelLatencyMs} ms`,
+      r.offeredPerSecond,
+      fmt(r.turnsPerSecond, 1),
+      `${r.replied}/${r.sent}`,
+      `${fmt(r.webhookToReplyMs.p50)} / ${fmt(r.webhookToReplyMs.p90)} / ${fmt(r.webhookToReplyMs.p99)}`,
+      fmt(r.ackMs.p99, 1),
+      `${fmt(r.overheadMs)} ms`,
+    ]),
   );
   const syncTable = table(
-    ['Design', 'Turn', 'Offered/s', 'Ack p50 / p99 / max ms', 'Acknowledged first time', 'Redeliveries', 'Customers answered', 'Duplicate replies', 'Duplicate bookings'],
+    [
+      'Design',
+      'Turn',
+      'Offered/s',
+      'Ack p50 / p99 / max ms',
+      'Acknowledged first time',
+      'Redeliveries',
+      'Customers answered',
+      'Duplicate replies',
+      'Duplicate bookings',
+    ],
     sync.rows.map((r) => [
       r.design,
       r.kind,
@@ -490,7 +638,7 @@ ${searchTable}
 What limits it: every accepted webhook is one durable workflow start, and the Temporal dev server itself starts at most
 **${ingestion.temporalCeiling.startsPerSecond} workflows/s** on this machine from a bare client with 100 starts in flight
 (p50 ${fmt(ingestion.temporalCeiling.latencyMs.p50)} ms, p99 ${fmt(ingestion.temporalCeiling.latencyMs.p99)} ms${ingestion.temporalCeiling.serverCpuSecondsPer1000Starts !== undefined ? `, ${ingestion.temporalCeiling.serverCpuSecondsPer1000Starts} server CPU-seconds per 1,000 starts` : ''}).
-${ingestion.temporalCpuSecondsPer1000Webhooks !== undefined ? `Under our webhook the server spent ${ingestion.temporalCpuSecondsPer1000Webhooks} CPU-seconds per 1,000 workflows started, our API ${ingestion.apiCpuSecondsPer1000Webhooks}: the server alone needs ${fmt(ingestion.temporalCpuSecondsPer1000Webhooks / 1000 * 500, 1)} of this machine's ${machine.cpus} cores for 500 starts/s.` : `API CPU: ${ingestion.apiCpuSecondsPer1000Webhooks} CPU-seconds per 1,000 webhooks accepted.`}
+${ingestion.temporalCpuSecondsPer1000Webhooks !== undefined ? `Under our webhook the server spent ${ingestion.temporalCpuSecondsPer1000Webhooks} CPU-seconds per 1,000 workflows started, our API ${ingestion.apiCpuSecondsPer1000Webhooks}: the server alone needs ${fmt((ingestion.temporalCpuSecondsPer1000Webhooks / 1000) * 500, 1)} of this machine's ${machine.cpus} cores for 500 starts/s.` : `API CPU: ${ingestion.apiCpuSecondsPer1000Webhooks} CPU-seconds per 1,000 webhooks accepted.`}
 
 ## 2. End to end (distinct customers, webhook → reply received by the Graph stand-in)
 

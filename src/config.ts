@@ -39,12 +39,19 @@ const schema = z.object({
   APP_SECRET: z.string().min(1).default(DEV_DEFAULTS.APP_SECRET),
   VERIFY_TOKEN: z.string().min(1).default(DEV_DEFAULTS.VERIFY_TOKEN),
   PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'digits only').default(DEV_DEFAULTS.PHONE_NUMBER_ID),
-  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(256),
 
   WHATSAPP_ACCESS_TOKEN: z.string().min(1).default(DEV_DEFAULTS.WHATSAPP_ACCESS_TOKEN),
   GRAPH_API_BASE_URL: z.url().default('https://graph.facebook.com'),
-  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v23.0'),
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v23.0'),
 
   OPENAI_API_KEY: z.string().min(1).default(DEV_DEFAULTS.OPENAI_API_KEY),
   OPENAI_BASE_URL: z.url().optional(),

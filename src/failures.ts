@@ -56,7 +56,9 @@ export function failureSourceOf(err: unknown): FailureSource | 'database' | unde
   const type = failureTypeOf(err);
   if (type) return SOURCE_OF[type];
   // A local activity's failure arrives unwrapped, without the activity's name: no source then.
-  return err instanceof ActivityFailure && Object.hasOwn(ACTIVITY_SOURCES, err.activityType) ? ACTIVITY_SOURCES[err.activityType as keyof Activities] : undefined;
+  return err instanceof ActivityFailure && Object.hasOwn(ACTIVITY_SOURCES, err.activityType)
+    ? ACTIVITY_SOURCES[err.activityType as keyof Activities]
+    : undefined;
 }
 
 /** What each activity talks to, for failures that carry no type of ours; complete by type. */

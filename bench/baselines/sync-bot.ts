@@ -41,13 +41,25 @@ async function main(): Promise<void> {
     ...createLedgerActivities({ db, maxIterations: config.AGENT_MAX_ITERATIONS }),
     ...createModelActivities({ model: createOpenAIModel({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL }) }),
     ...createBookingActivities({ db, calendarAccess: calendarAccess(config) }),
-    ...createSendingActivities({ db, whatsapp: createGraphClient({ baseUrl: config.GRAPH_API_BASE_URL, version: config.GRAPH_API_VERSION, accessToken: config.WHATSAPP_ACCESS_TOKEN }) }),
+    ...createSendingActivities({
+      db,
+      whatsapp: createGraphClient({ baseUrl: config.GRAPH_API_BASE_URL, version: config.GRAPH_API_VERSION, accessToken: config.WHATSAPP_ACCESS_TOKEN }),
+    }),
   };
 
   async function answer(message: Incoming): Promise<void> {
     const business = await db.business.findUniqueOrThrow({ where: { phoneNumberId: message.phoneNumberId }, select: { id: true } });
     const runId = randomUUID();
-    const input = { businessId: business.id, phoneNumberId: message.phoneNumberId, wamid: message.wamid, type: 'text', handling: 'answer' as const, text: message.text, timestamp: message.timestamp, customer: { waId: message.from } };
+    const input = {
+      businessId: business.id,
+      phoneNumberId: message.phoneNumberId,
+      wamid: message.wamid,
+      type: 'text',
+      handling: 'answer' as const,
+      text: message.text,
+      timestamp: message.timestamp,
+      customer: { waId: message.from },
+    };
     const { customerId } = await steps.recordInboundMessage({ ...input, workflowId: `sync-${runId}`, runId });
     const { business: profile, history } = await steps.loadConversation({ businessId: business.id, customerId });
     const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(profile, new Date()) }, ...history];
@@ -60,7 +72,15 @@ async function main(): Promise<void> {
       config.AGENT_MAX_ITERATIONS,
     );
     const text = (end.kind === 'answered' && end.text) || 'Sorry, something went wrong.';
-    await steps.sendReply({ businessId: business.id, customerId, phoneNumberId: message.phoneNumberId, text, replyKey: `sync-${runId}`, workflowId: `sync-${runId}`, runId });
+    await steps.sendReply({
+      businessId: business.id,
+      customerId,
+      phoneNumberId: message.phoneNumberId,
+      text,
+      replyKey: `sync-${runId}`,
+      workflowId: `sync-${runId}`,
+      runId,
+    });
   }
 
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
@@ -75,7 +95,14 @@ async function main(): Promise<void> {
     return reply.code(200).send('EVENT_RECEIVED');
   });
   await app.listen({ host: config.HOST, port: config.PORT });
-  process.once('SIGTERM', () => void app.close().then(() => db.$disconnect()).then(() => process.exit(0)));
+  process.once(
+    'SIGTERM',
+    () =>
+      void app
+        .close()
+        .then(() => db.$disconnect())
+        .then(() => process.exit(0)),
+  );
 }
 
 void main();

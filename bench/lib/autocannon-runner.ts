@@ -20,7 +20,13 @@ function main(): void {
         {
           setupRequest: (request) => {
             const webhookNumber = loadWebhookNumber(n++);
-            const webhook = textWebhook({ phoneNumberId: spec.phoneNumberId, wamid: webhookNumber.wamid(spec.label), from: webhookNumber.from, text: webhookNumber.text, appSecret: spec.appSecret });
+            const webhook = textWebhook({
+              phoneNumberId: spec.phoneNumberId,
+              wamid: webhookNumber.wamid(spec.label),
+              from: webhookNumber.from,
+              text: webhookNumber.text,
+              appSecret: spec.appSecret,
+            });
             return { ...request, body: webhook.body, headers: webhook.headers };
           },
         },

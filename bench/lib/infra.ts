@@ -46,7 +46,12 @@ export async function startInfra(log: (line: string) => void): Promise<Infra> {
   const cleanups: Array<() => Promise<void>> = [];
   try {
     log('Starting PostgreSQL…');
-    const postgres: LocalPostgres = await startLocalPostgres({ dataDir: path.join(dir, 'postgres'), port: await findFreePort(), database: 'bench', ephemeral: true });
+    const postgres: LocalPostgres = await startLocalPostgres({
+      dataDir: path.join(dir, 'postgres'),
+      port: await findFreePort(),
+      database: 'bench',
+      ephemeral: true,
+    });
     cleanups.push(postgres.stop);
     await applyMigrations(postgres.url);
 

@@ -42,7 +42,15 @@ async function main(): Promise<void> {
         resolve();
       };
       const request = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { ...webhook.headers, 'content-length': Buffer.byteLength(webhook.body) }, signal: AbortSignal.timeout(Math.max(1, Math.round(REQUEST_TIMEOUT_SECONDS * 1000 - (performance.now() - due)))) },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent,
+          headers: { ...webhook.headers, 'content-length': Buffer.byteLength(webhook.body) },
+          signal: AbortSignal.timeout(Math.max(1, Math.round(REQUEST_TIMEOUT_SECONDS * 1000 - (performance.now() - due)))),
+        },
         (response) => {
           response.resume();
           // A 503 with Retry-After is the API shedding load (WEBHOOK_MAX_IN_FLIGHT); it is also a non-2xx.

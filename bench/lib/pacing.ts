@@ -4,7 +4,11 @@
 // loop got round to it. Resolves once the last action has started; `finished`
 // settles when they all have.
 
-export async function startAtFixedRate<T>(rate: number, count: number, action: (i: number, due: number) => Promise<T>): Promise<{ first: number; finished: Promise<T[]> }> {
+export async function startAtFixedRate<T>(
+  rate: number,
+  count: number,
+  action: (i: number, due: number) => Promise<T>,
+): Promise<{ first: number; finished: Promise<T[]> }> {
   const first = performance.now();
   const started: Array<Promise<T>> = [];
   for (let i = 0; i < count; i++) {

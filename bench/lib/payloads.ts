@@ -11,7 +11,9 @@ export interface WebhookRequest {
 }
 
 export function textWebhook(options: { phoneNumberId: string; wamid: string; from: string; text: string; appSecret: string }): WebhookRequest {
-  const body = JSON.stringify(textMessagePayload({ phoneNumberId: options.phoneNumberId, wamid: options.wamid, from: options.from, text: options.text, name: 'Bench Customer' }));
+  const body = JSON.stringify(
+    textMessagePayload({ phoneNumberId: options.phoneNumberId, wamid: options.wamid, from: options.from, text: options.text, name: 'Bench Customer' }),
+  );
   return {
     body,
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, options.appSecret) },

@@ -75,7 +75,10 @@ export interface ServiceOptions {
 export async function startService(name: string, entry: string, env: Record<string, string>, options: ServiceOptions = {}): Promise<Service> {
   const port = options.port ?? (await findFreePort());
   // A V8 CPU profile, written when the process exits (node refuses --cpu-prof in NODE_OPTIONS).
-  const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  const profile =
+    process.env.BENCH_PROFILE === '1'
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
+      : [];
   const args = [...(options.nodeFlags ?? []), ...profile, ...(entry.endsWith('.js') ? [path.join(ROOT, entry)] : ['--import', 'tsx', path.join(ROOT, entry)])];
   const child: ManagedProcess = startProcess(name, process.execPath, args, {
     cwd: ROOT,

@@ -34,14 +34,23 @@ export async function measureStartCeiling(temporal: Client, total: number, label
  * the latency the server itself gives at a load it can easily carry, to set
  * against our webhook's acknowledgement latency at that rate.
  */
-export async function measureStartLatencyAtRate(temporal: Client, rate: number, total: number, label: string): Promise<{ offeredPerSecond: number; latencyMs: Distribution; failed: number }> {
+export async function measureStartLatencyAtRate(
+  temporal: Client,
+  rate: number,
+  total: number,
+  label: string,
+): Promise<{ offeredPerSecond: number; latencyMs: Distribution; failed: number }> {
   const latencies: number[] = [];
   let failed = 0;
   // Timed from when each was due, as the paced webhook generator times ours.
   const { finished } = await startAtFixedRate(rate, total, (i, due) =>
     temporal
       .withDeadline(Date.now() + 10_000, () =>
-        temporal.workflow.start('benchmarkStartOnly', { taskQueue: 'bench-nobody', workflowId: `bench-paced-${label}-${i}`, typedSearchAttributes: [{ key: BUSINESS_ID, value: `paced-${label}` }] }),
+        temporal.workflow.start('benchmarkStartOnly', {
+          taskQueue: 'bench-nobody',
+          workflowId: `bench-paced-${label}-${i}`,
+          typedSearchAttributes: [{ key: BUSINESS_ID, value: `paced-${label}` }],
+        }),
       )
       .then(
         () => void latencies.push(performance.now() - due),

@@ -94,7 +94,13 @@ export async function runTurns(load: TurnLoad): Promise<TurnsResult> {
 
   const { first, finished } = await startAtFixedRate(load.rate, count, (i) => {
     const from = customerNumber(load.run, i);
-    const webhook = textWebhook({ phoneNumberId: load.phoneNumberId, wamid: `wamid.bench.turn.${load.run}.${i}`, from, text: load.text, appSecret: load.appSecret });
+    const webhook = textWebhook({
+      phoneNumberId: load.phoneNumberId,
+      wamid: `wamid.bench.turn.${load.run}.${i}`,
+      from,
+      text: load.text,
+      appSecret: load.appSecret,
+    });
     sentAt.set(from, performance.now());
     return deliver(webhook, 0);
   });

@@ -51,11 +51,15 @@ type Handlers = {
 const handlers: Handlers = {
   async check_availability(ctx, args) {
     const service = findService(ctx.business, args.service);
-    if (!service) return { content: answer({ ok: false, error: `Unknown service "${args.service}". Services: ${ctx.business.services.map((s) => s.name).join(', ')}` }) };
+    if (!service)
+      return { content: answer({ ok: false, error: `Unknown service "${args.service}". Services: ${ctx.business.services.map((s) => s.name).join(', ')}` }) };
     const { timeZone, maxDaysAhead } = ctx.business.policy;
     const lastDate = addDays(localDateOf(ctx.now, timeZone), maxDaysAhead);
     // Said plainly rather than answered with empty days, so the model does not offer "no free times" for a date nobody can book.
-    if (args.date > lastDate) return { content: answer({ ok: false, error: `That date is too far ahead: appointments can be booked up to ${maxDaysAhead} days ahead, until ${lastDate}.` }) };
+    if (args.date > lastDate)
+      return {
+        content: answer({ ok: false, error: `That date is too far ahead: appointments can be booked up to ${maxDaysAhead} days ahead, until ${lastDate}.` }),
+      };
     const days = await availability(ctx, service.durationMinutes, args.date, args.days ?? 1);
     return { content: answer({ ok: true, service: service.name, durationMinutes: service.durationMinutes, timeZone: ctx.business.policy.timeZone, days }) };
   },
@@ -87,7 +91,12 @@ export async function runBookingTool(ctx: BookingContext, call: ToolCall, bookin
   }
   const parsed = argumentSchemas[call.name].safeParse(raw);
   if (!parsed.success) {
-    return { content: answer({ ok: false, error: `Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}` }) };
+    return {
+      content: answer({
+        ok: false,
+        error: `Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`,
+      }),
+    };
   }
   const handler = handlers[call.name] as (ctx: BookingContext, args: unknown, bookingKey: string) => Promise<ToolResult>;
   return handler(ctx, parsed.data, bookingKey);

@@ -27,7 +27,12 @@ export function newProgress(): AgentProgress {
 }
 
 /** Runs the loop on `messages` (system prompt and history), appending the model's turns and the tools' answers to it. */
-export async function runAgentLoop(messages: ChatMessage[], steps: AgentSteps, maxIterations: number, progress: AgentProgress = newProgress()): Promise<AgentEnd> {
+export async function runAgentLoop(
+  messages: ChatMessage[],
+  steps: AgentSteps,
+  maxIterations: number,
+  progress: AgentProgress = newProgress(),
+): Promise<AgentEnd> {
   while (progress.modelCalls < maxIterations) {
     progress.modelCalls++;
     const reply = await steps.callModel({ messages, tools: TOOL_DEFINITIONS });

@@ -39,13 +39,15 @@ const BOOKING_GUIDE = [
   '- For moving or cancelling, call list_my_appointments first; confirm a cancellation before doing it.',
   '- Tool dates are YYYY-MM-DD and times YYYY-MM-DDTHH:mm, in the business time zone. Today is {today}; work out "tomorrow" or "next Friday" from it.',
   '- If a tool refuses (taken, closed, too soon), explain briefly and offer its alternatives.',
-  '- You only ever see and change this customer\'s own appointments.',
+  "- You only ever see and change this customer's own appointments.",
 ].join('\n');
 
 /** "YYYY-MM-DD (Weekday)" of the business's current day. */
 function localToday(now: Date, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'long' }).formatToParts(now).map((p) => [p.type, p.value]),
+    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'long' })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
   );
   return `${parts.year}-${parts.month}-${parts.day} (${parts.weekday})`;
 }

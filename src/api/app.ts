@@ -12,7 +12,8 @@ import { healthRoutes } from './health-routes';
 import { webhookRoutes } from './webhook-routes';
 
 export interface AppDependencies {
-  config: Pick<Config, 'APP_SECRET' | 'VERIFY_TOKEN' | 'WEBHOOK_BODY_LIMIT_BYTES' | 'WEBHOOK_MAX_IN_FLIGHT' | 'TEMPORAL_TASK_QUEUE' | 'LOG_LEVEL'> & Partial<Pick<Config, 'TRACE_LOG_PII'>>;
+  config: Pick<Config, 'APP_SECRET' | 'VERIFY_TOKEN' | 'WEBHOOK_BODY_LIMIT_BYTES' | 'WEBHOOK_MAX_IN_FLIGHT' | 'TEMPORAL_TASK_QUEUE' | 'LOG_LEVEL'> &
+    Partial<Pick<Config, 'TRACE_LOG_PII'>>;
   db: Database;
   temporal: Client;
   /** Where log lines go instead of stdout: tests read everything the API logged. */

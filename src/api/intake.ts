@@ -57,7 +57,10 @@ async function startMessageWorkflow(deps: IntakeDependencies, routed: RoutedMess
   const { message, contact, phoneNumberId } = routed;
   const business = await deps.businesses.lookup(phoneNumberId);
   if (!business || !business.active) {
-    deps.log.warn({ phoneNumberId, message: hashIdentifier(message.id) }, business ? 'Message for an inactive business ignored' : 'Message for an unknown phone_number_id ignored');
+    deps.log.warn(
+      { phoneNumberId, message: hashIdentifier(message.id) },
+      business ? 'Message for an inactive business ignored' : 'Message for an unknown phone_number_id ignored',
+    );
     return { id: message.id, status: business ? 'inactive-business' : 'unknown-business' };
   }
   const waId = message.from ?? contact?.wa_id;
@@ -118,6 +121,7 @@ async function recordDeliveryStatus(deps: IntakeDependencies, routed: RoutedStat
     errorTitle: error?.title ?? error?.message,
     callbackData: status.biz_opaque_callback_data,
   });
-  if (status.status === 'failed') deps.log.warn({ message: hashIdentifier(status.id), code: error?.code, title: error?.title }, 'WhatsApp reports a failed delivery');
+  if (status.status === 'failed')
+    deps.log.warn({ message: hashIdentifier(status.id), code: error?.code, title: error?.title }, 'WhatsApp reports a failed delivery');
   return { id: status.id, status: status.status, recorded };
 }

@@ -6,14 +6,7 @@ import { BOT_PROPERTY, type BusinessCalendar } from '../calendar/google-calendar
 import { eventIdFor } from '../calendar/event-id';
 import type { Database } from '../db/client';
 import type { BookableService, BookingBusiness } from './business';
-import {
-  candidateStarts,
-  checkRequestedTime,
-  fitsCapacity,
-  occupiedInterval,
-  type Interval,
-  type Refusal,
-} from './policy';
+import { candidateStarts, checkRequestedTime, fitsCapacity, occupiedInterval, type Interval, type Refusal } from './policy';
 import { addDays, formatLocalDateTime, fromLocal, localDateOf, parseLocalDateTime, toLocal } from './time';
 
 const MINUTE = 60_000;
@@ -48,7 +41,11 @@ export function findService(business: BookingBusiness, name: string): BookableSe
 }
 
 function unknownService(business: BookingBusiness, name: string): BookingOutcome {
-  return { ok: false, reason: 'unknown-service', message: `There is no service called "${name}". Services: ${business.services.map((s) => s.name).join(', ')}.` };
+  return {
+    ok: false,
+    reason: 'unknown-service',
+    message: `There is no service called "${name}". Services: ${business.services.map((s) => s.name).join(', ')}.`,
+  };
 }
 
 /** Appointments already holding time between `from` and `to`, as occupied intervals (buffer included). */
@@ -75,7 +72,12 @@ async function blockedIntervals(ctx: BookingContext, from: number, to: number): 
 }
 
 /** Free start times for an appointment of `durationMinutes`, per local date, from `date` for `days` days. */
-export async function availability(ctx: BookingContext, durationMinutes: number, date: string, days: number): Promise<Array<{ date: string; times: string[] }>> {
+export async function availability(
+  ctx: BookingContext,
+  durationMinutes: number,
+  date: string,
+  days: number,
+): Promise<Array<{ date: string; times: string[] }>> {
   const { policy } = ctx.business;
   const dates = Array.from({ length: days }, (_, i) => addDays(date, i));
   const candidates = dates.map((d) => ({ date: d, starts: candidateStarts(d, durationMinutes, ctx.now, policy) }));
@@ -109,7 +111,9 @@ async function alternativesNear(ctx: BookingContext, durationMinutes: number, re
 function parseStart(ctx: BookingContext, start: string): Date | Refusal {
   const local = parseLocalDateTime(start);
   const instant = local && fromLocal(local, ctx.business.policy.timeZone, 'exact');
-  return instant ?? { reason: 'invalid-time', message: `"${start}" is not a valid local time (expected YYYY-MM-DDTHH:mm, and it must exist on the clock that day).` };
+  return (
+    instant ?? { reason: 'invalid-time', message: `"${start}" is not a valid local time (expected YYYY-MM-DDTHH:mm, and it must exist on the clock that day).` }
+  );
 }
 
 function view(ctx: BookingContext, a: { id: string; serviceName: string; startsAt: Date; endsAt: Date; customerName: string | null }): AppointmentView {
@@ -267,9 +271,13 @@ export async function moveAppointment(ctx: BookingContext, args: { appointmentId
   const ruleRefusal = checkRequestedTime(start, durationMinutes, ctx.now, ctx.business.policy);
   if (ruleRefusal) return { ok: false, ...ruleRefusal, alternatives: await alternativesNear(ctx, durationMinutes, start) };
 
-  const moved = await underCapacityLock(ctx, { start, durationMinutes, excludeId: current.id }, {
-    take: (tx) => tx.appointment.update({ where: { id: current.id }, data: { startsAt: start, endsAt: end } }),
-  });
+  const moved = await underCapacityLock(
+    ctx,
+    { start, durationMinutes, excludeId: current.id },
+    {
+      take: (tx) => tx.appointment.update({ where: { id: current.id }, data: { startsAt: start, endsAt: end } }),
+    },
+  );
   if ('reason' in moved) return { ok: false, ...moved, alternatives: await alternativesNear(ctx, durationMinutes, start) };
   if (ctx.calendar && current.calendarEventId) {
     try {

@@ -42,7 +42,11 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** The wall-clock reading in `timeZone` at `instant` (to the minute). */
 export function toLocal(instant: Date, timeZone: string): LocalDateTime {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute) };
 }
 

@@ -24,9 +24,11 @@ export function classifyCalendarFailure(err: unknown): CalendarFailureClass {
   const reason = googleReason(err);
   if (status === undefined) return { kind: 'unknown' };
   if (status === 429 || status >= 500 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason))) return { kind: 'back-off' };
-  if (status === 401 || status === 403) return { kind: 'access-refused', reason: `Google refused the calendar credentials (${status}${reason ? ` ${reason}` : ''})` };
+  if (status === 401 || status === 403)
+    return { kind: 'access-refused', reason: `Google refused the calendar credentials (${status}${reason ? ` ${reason}` : ''})` };
   // A 404 for the calendar itself means it was deleted or unshared; it is a connection problem too.
-  if (status === 404 && isCalendarNotFound(err)) return { kind: 'access-refused', reason: 'Google says the calendar does not exist or is not shared with us (404)' };
+  if (status === 404 && isCalendarNotFound(err))
+    return { kind: 'access-refused', reason: 'Google says the calendar does not exist or is not shared with us (404)' };
   if (status === 400) return { kind: 'invalid-request', reason: `Google rejected the request (400${reason ? ` ${reason}` : ''})` };
   return { kind: 'unknown' };
 }

@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const { oauthClient } = calendarAccess(config);
-  if (!oauthClient) fail('Set GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET (an OAuth client of type "Desktop app" or one with a loopback redirect URI).');
+  if (!oauthClient)
+    fail('Set GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET (an OAuth client of type "Desktop app" or one with a loopback redirect URI).');
 
   const db = createDatabase(requireDatabaseUrl(config), { maxConnections: 1 });
   const business = await db.business.findUnique({ where: { phoneNumberId } });
@@ -42,13 +43,15 @@ async function main(): Promise<void> {
   const code = await callback.code.catch((err: Error) => fail(`Not connected: ${err.message}`));
 
   const { tokens } = await client.getToken({ code, redirect_uri: redirectUri });
-  if (!tokens.refresh_token) fail('Google returned no refresh token. Remove the app\'s access at https://myaccount.google.com/permissions and try again.');
+  if (!tokens.refresh_token) fail("Google returned no refresh token. Remove the app's access at https://myaccount.google.com/permissions and try again.");
   const owner = { googleCalendarId: values.calendar ?? 'primary', googleRefreshToken: tokens.refresh_token };
 
   // Prove the token works on that calendar before storing it.
   const calendar = calendarFor(owner, { ...calendarAccess(config), oauthClient });
   const now = new Date();
-  await calendar!.listEvents(now, new Date(now.getTime() + 86_400_000)).catch((err: Error) => fail(`The token does not open calendar "${owner.googleCalendarId}": ${err.message}`));
+  await calendar!
+    .listEvents(now, new Date(now.getTime() + 86_400_000))
+    .catch((err: Error) => fail(`The token does not open calendar "${owner.googleCalendarId}": ${err.message}`));
 
   // A fresh, proven connection clears any earlier refusal.
   await db.business.update({ where: { id: business.id }, data: { ...owner, calendarAccessError: null, calendarAccessErrorAt: null } });

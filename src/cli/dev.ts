@@ -124,7 +124,9 @@ async function main(): Promise<void> {
     if (sandbox && useSandboxGraph) sandbox.graph.deliverStatusesTo({ url: webhookUrl, appSecret: config.APP_SECRET });
     say('');
     say('WhatsApp booking agent is running');
-    say(`  Webhook           ${webhookUrl}  (verify token: ${config.VERIFY_TOKEN === DEV_DEFAULTS.VERIFY_TOKEN ? DEV_DEFAULTS.VERIFY_TOKEN : 'from VERIFY_TOKEN'})`);
+    say(
+      `  Webhook           ${webhookUrl}  (verify token: ${config.VERIFY_TOKEN === DEV_DEFAULTS.VERIFY_TOKEN ? DEV_DEFAULTS.VERIFY_TOKEN : 'from VERIFY_TOKEN'})`,
+    );
     say(`  Health            http://127.0.0.1:${config.PORT}/readyz`);
     say(`  Temporal Web UI   ${temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
     say(`  Temporal server   ${temporal.address}`);

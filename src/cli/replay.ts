@@ -90,7 +90,13 @@ async function reportOutcome(file: string, report: IntakeReport, temporal: Clien
       console.log(`  ✓ workflow ${message.workflowId}\n    ${link}\n    outcome: ${result.outcome}`);
       if (result.outcome === 'duplicate') console.log(`    (the database already had this message: ${result.duplicateOf})`);
       if (result.answeredBy) console.log(`    answered together with later messages, in the turn led by ${result.answeredBy}`);
-      if (result.replyText) console.log(`    reply:\n${result.replyText.split('\n').map((l) => `      ${l}`).join('\n')}`);
+      if (result.replyText)
+        console.log(
+          `    reply:\n${result.replyText
+            .split('\n')
+            .map((l) => `      ${l}`)
+            .join('\n')}`,
+        );
       if (result.error) console.log(`    error: ${result.error}`);
       if (!['replied', 'duplicate', 'recorded', 'answered-with-later-message'].includes(result.outcome)) ok = false;
     } catch (err) {
@@ -116,7 +122,8 @@ async function main(): Promise<void> {
   const outcomes: FixtureOutcome[] = [];
   // Everything is posted first, then awaited: fixtures sent together form a burst, as on a phone.
   const posted: Array<{ file: string; report?: IntakeReport }> = [];
-  for (const file of files.map((f) => path.resolve(f))) posted.push({ file, report: await postFixture(file, serverUrl, config.APP_SECRET, config.PHONE_NUMBER_ID) });
+  for (const file of files.map((f) => path.resolve(f)))
+    posted.push({ file, report: await postFixture(file, serverUrl, config.APP_SECRET, config.PHONE_NUMBER_ID) });
   for (const { file, report } of posted) {
     outcomes.push(report ? await reportOutcome(file, report, temporal, config.TEMPORAL_UI_URL) : { file, ok: false });
   }

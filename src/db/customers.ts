@@ -48,11 +48,14 @@ export async function resolveCustomer(db: Database, businessId: string, identity
     const [older, newer] = matches as [CustomerRow | undefined, CustomerRow | undefined];
     // A row whose BSUID differs from the message's is another person (the number moved to
     // a new account): the BSUID, which stays with the account, decides who this is.
-    const sameAccount = (row: CustomerRow | undefined) => row && (!bsuid || !row.bsuid || row.bsuid === bsuid) ? row : undefined;
+    const sameAccount = (row: CustomerRow | undefined) => (row && (!bsuid || !row.bsuid || row.bsuid === bsuid) ? row : undefined);
     const byBsuid = matches.find((row) => bsuid && row.bsuid === bsuid);
     if (!older || (!newer && !sameAccount(older))) {
       // A new person; their number stays with the row that holds it, if any.
-      const created = await tx.customer.create({ data: { businessId, waId: older?.waId === waId ? undefined : waId, bsuid, ...profile }, select: { id: true } });
+      const created = await tx.customer.create({
+        data: { businessId, waId: older?.waId === waId ? undefined : waId, bsuid, ...profile },
+        select: { id: true },
+      });
       return created.id;
     }
     // Two rows, one by each ID: one person first seen by each ID alone, unless their IDs disagree.

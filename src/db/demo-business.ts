@@ -6,13 +6,25 @@ export const DEMO_BUSINESS = {
   name: 'Lumen Hair Studio',
   timeZone: 'Europe/Madrid',
   language: 'en',
-  personality: 'Warm, upbeat and concise. Uses the customer\'s first name when known and at most one emoji per message.',
+  personality: "Warm, upbeat and concise. Uses the customer's first name when known and at most one emoji per message.",
   policies: 'Cancellations are free up to 24 hours before the appointment. Payment by card or cash at the studio.',
   openingHours: {
-    mon: [['10:00', '14:00'], ['15:00', '19:00']],
-    tue: [['10:00', '14:00'], ['15:00', '19:00']],
-    wed: [['10:00', '14:00'], ['15:00', '19:00']],
-    thu: [['10:00', '14:00'], ['15:00', '20:00']],
+    mon: [
+      ['10:00', '14:00'],
+      ['15:00', '19:00'],
+    ],
+    tue: [
+      ['10:00', '14:00'],
+      ['15:00', '19:00'],
+    ],
+    wed: [
+      ['10:00', '14:00'],
+      ['15:00', '19:00'],
+    ],
+    thu: [
+      ['10:00', '14:00'],
+      ['15:00', '20:00'],
+    ],
     fri: [['10:00', '20:00']],
     sat: [['09:00', '14:00']],
   },

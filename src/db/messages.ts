@@ -112,10 +112,22 @@ export async function prepareOutbound(db: Database, draft: OutboundDraft): Promi
 
 export async function markOutboundSent(db: Database, messageId: string, wamid: string, sentAt: Date): Promise<void> {
   await db.$transaction(async (tx) => {
-    const { businessId } = await tx.message.update({ where: { id: messageId }, data: { wamid, status: 'SENT', sentAt, sendAttemptedAt: null }, select: { businessId: true } });
+    const { businessId } = await tx.message.update({
+      where: { id: messageId },
+      data: { wamid, status: 'SENT', sentAt, sendAttemptedAt: null },
+      select: { businessId: true },
+    });
     // Status webhooks that raced ahead of this write, from this business's number, are applied now.
     const early = await tx.pendingStatus.findMany({ where: { businessId, wamid }, orderBy: { occurredAt: 'asc' } });
-    for (const s of early) await applyStatus(tx as unknown as Database, { businessId, wamid, status: s.status, occurredAt: s.occurredAt, errorCode: s.errorCode, errorTitle: s.errorTitle });
+    for (const s of early)
+      await applyStatus(tx as unknown as Database, {
+        businessId,
+        wamid,
+        status: s.status,
+        occurredAt: s.occurredAt,
+        errorCode: s.errorCode,
+        errorTitle: s.errorTitle,
+      });
     if (early.length) await tx.pendingStatus.deleteMany({ where: { businessId, wamid } });
   });
 }
@@ -160,7 +172,14 @@ export async function recordStatus(db: Database, update: StatusUpdate): Promise<
     return 'applied';
   }
   const parked = await db.pendingStatus.create({
-    data: { businessId: update.businessId, wamid: update.wamid, status: update.status, occurredAt: update.occurredAt, errorCode: update.errorCode ?? null, errorTitle: update.errorTitle ?? null },
+    data: {
+      businessId: update.businessId,
+      wamid: update.wamid,
+      status: update.status,
+      occurredAt: update.occurredAt,
+      errorCode: update.errorCode ?? null,
+      errorTitle: update.errorTitle ?? null,
+    },
   });
   // The send may have recorded its wamid between our update and the insert; look once more.
   if ((await applyStatus(db, update)) > 0) {

@@ -6,7 +6,16 @@ import { CALENDAR_BACKOFF_FIRST_MS, CALENDAR_BACKOFF_MAX_MS } from '../calendar/
 import { CALENDAR_CLIENT_TIMEOUT_MS } from '../calendar/google-calendar';
 import { GRAPH_CLIENT_TIMEOUT_MS } from '../whatsapp/graph-client';
 import { graphCodes } from '../whatsapp/graph-errors';
-import { CALENDAR_STEP, DATABASE_STEP, HOUSEKEEPING_STEP, MODEL_CALL, READ_RECEIPT, SEND_REPLY, totalBackoffMs, type StepPolicy } from '../workflows/retry-policies';
+import {
+  CALENDAR_STEP,
+  DATABASE_STEP,
+  HOUSEKEEPING_STEP,
+  MODEL_CALL,
+  READ_RECEIPT,
+  SEND_REPLY,
+  totalBackoffMs,
+  type StepPolicy,
+} from '../workflows/retry-policies';
 import type { TurnOutcome } from '../workflows/types';
 
 /** "200 ms" → "0.2 s", "90000" → "90 s", "60000" → "1 min". */
@@ -82,7 +91,7 @@ export function renderRetryTable(): string {
 const OUTCOME_MEANINGS: Record<TurnOutcome, string> = {
   replied: 'the turn answered this message (and any earlier ones of the burst); the reply text and WhatsApp IDs are in the result',
   recorded: 'stored, with nothing to answer (a reaction)',
-  'answered-with-later-message': "answered in the turn of a later message of the same burst, whose workflow the result names (`answeredBy`)",
+  'answered-with-later-message': 'answered in the turn of a later message of the same burst, whose workflow the result names (`answeredBy`)',
   'turn-pending': 'the message was handed to its conversation, but its turn had not finished within an hour; the conversation goes on and answers it',
   duplicate: 'Meta delivered a message that another run already handled, after Temporal had forgotten the workflow ID (`duplicateOf`)',
   'iteration-limit': 'the model was still calling tools after `AGENT_MAX_ITERATIONS` calls; the customer got the polite fallback',

@@ -26,7 +26,10 @@ export function findPostgresBinDir(): string {
   if (fromEnv) return fromEnv;
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root)
-    ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a))
+    ? fs
+        .readdirSync(root)
+        .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'pg_ctl')))
+        .sort((a, b) => Number(b) - Number(a))
     : [];
   if (versions[0]) return path.join(root, versions[0], 'bin');
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -42,10 +45,7 @@ export function findPostgresBinDir(): string {
 async function serverUser(): Promise<{ uid: number; gid: number } | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   try {
-    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
-      execFileAsync('id', ['-u', 'postgres']),
-      execFileAsync('id', ['-g', 'postgres']),
-    ]);
+    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([execFileAsync('id', ['-u', 'postgres']), execFileAsync('id', ['-g', 'postgres'])]);
     return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
   } catch {
     throw new Error('Running as root: PostgreSQL needs an unprivileged `postgres` user to own its cluster, and there is none.');
@@ -62,11 +62,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   if (user) fs.chownSync(dataDir, user.uid, user.gid);
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await execFileAsync(
-      path.join(binDir, 'initdb'),
-      ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-instructions'],
-      { ...asServerUser, cwd: dataDir },
-    );
+    await execFileAsync(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-instructions'], {
+      ...asServerUser,
+      cwd: dataDir,
+    });
   }
 
   const serverArgs = [
@@ -94,9 +93,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     port: options.port,
     dataDir,
     async stop() {
-      await execFileAsync(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], { ...asServerUser, cwd: dataDir }).catch(
-        () => undefined,
-      );
+      await execFileAsync(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], { ...asServerUser, cwd: dataDir }).catch(() => undefined);
     },
   };
 }

@@ -60,12 +60,7 @@ export interface ManagedProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
-export function startProcess(
-  name: string,
-  command: string,
-  args: string[],
-  options: SpawnOptions & { echo?: (line: string) => void } = {},
-): ManagedProcess {
+export function startProcess(name: string, command: string, args: string[], options: SpawnOptions & { echo?: (line: string) => void } = {}): ManagedProcess {
   const { echo, ...spawnOptions } = options;
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions });
   const tail: string[] = [];

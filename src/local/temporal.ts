@@ -85,18 +85,26 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const args = [
     'server',
     'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--db-filename', options.dbFile,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--db-filename',
+    options.dbFile,
     // SQLite's default rollback journal with a full sync per commit caps the dev server at
     // about 86 workflow starts/s on a 2-core machine; write-ahead logging with normal sync
     // keeps it consistent through a crash of the server process at about 2.6 times that
     // (bench/results; a power cut may lose the last commits, fine for a dev server).
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', 'synchronous=normal',
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
     ...options.searchAttributes.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]),
   ];
   const server = startProcess('temporal', options.binary, args, { echo: options.echo });

@@ -27,7 +27,12 @@ const PINO_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn'
 
 /** A Temporal payload as protobuf JSON: encoded bytes under `data`, the encoding under `metadata`. */
 function isPayload(value: unknown): value is { data: string } {
-  return typeof value === 'object' && value !== null && typeof (value as { data?: unknown }).data === 'string' && typeof (value as { metadata?: unknown }).metadata === 'object';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { data?: unknown }).data === 'string' &&
+    typeof (value as { metadata?: unknown }).metadata === 'object'
+  );
 }
 
 /**

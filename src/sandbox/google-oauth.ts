@@ -16,7 +16,10 @@ export class GoogleOAuthStandIn {
     app.get<{ Querystring: Record<string, string | undefined> }>('/o/oauth2/v2/auth', async (request, reply) => {
       const { client_id: clientId, redirect_uri: redirectUri, response_type: responseType, state, scope } = request.query;
       if (!clientId || !redirectUri || responseType !== 'code' || !scope?.includes('calendar')) {
-        return reply.code(400).type('text/plain').send('Error 400: invalid_request (client_id, redirect_uri, response_type=code and a calendar scope are required)');
+        return reply
+          .code(400)
+          .type('text/plain')
+          .send('Error 400: invalid_request (client_id, redirect_uri, response_type=code and a calendar scope are required)');
       }
       const code = `4/${randomBytes(18).toString('base64url')}`;
       this.codes.set(code, { clientId, redirectUri });

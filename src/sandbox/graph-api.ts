@@ -67,7 +67,8 @@ export class GraphApiStandIn {
 
       const wamid = `wamid.${randomBytes(24).toString('base64url')}`;
       const to = String(body.to ?? body.recipient);
-      const text = body.type === 'interactive' ? String((body.interactive as { body: { text: string } }).body.text) : String((body.text as { body: string }).body);
+      const text =
+        body.type === 'interactive' ? String((body.interactive as { body: { text: string } }).body.text) : String((body.text as { body: string }).body);
       const message = { wamid, phoneNumberId, to, type: String(body.type ?? 'text'), text, body, receivedAt: new Date().toISOString() };
       this.sent.push(message);
       this.onSent?.(message);
@@ -121,7 +122,11 @@ export class GraphApiStandIn {
       };
       const raw = JSON.stringify(payload);
       try {
-        const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, target.appSecret) }, body: raw });
+        const response = await fetch(target.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, target.appSecret) },
+          body: raw,
+        });
         if (!response.ok) throw new Error(`answered ${response.status}`);
       } catch (err) {
         this.undeliveredStatuses.push({ wamid, status, error: err instanceof Error ? err.message : String(err) });
@@ -144,7 +149,8 @@ function validateMessage(body: Record<string, unknown>): string | undefined {
   }
   const type = body.type ?? 'text';
   if (type === 'interactive') return validateInteractive(body.interactive);
-  if (type !== 'text') return `(#100) Param type must be one of {TEXT, INTERACTIVE, ...}; this stand-in accepts text and interactive messages (got ${String(type)})`;
+  if (type !== 'text')
+    return `(#100) Param type must be one of {TEXT, INTERACTIVE, ...}; this stand-in accepts text and interactive messages (got ${String(type)})`;
   const text = body.text as { body?: unknown } | undefined;
   if (!text || typeof text.body !== 'string' || text.body.length === 0) return "(#100) The parameter text['body'] is required.";
   if (text.body.length > 4096) return "(#100) Param text['body'] must be at most 4096 characters long.";
@@ -159,15 +165,18 @@ const chars = (value: unknown) => (typeof value === 'string' ? [...value].length
 /** Meta's rules for reply-button and list messages; a payload that breaks them fails here as it would at Meta. */
 function validateInteractive(interactive: unknown): string | undefined {
   const i = interactive as { type?: unknown; body?: { text?: unknown }; action?: Record<string, unknown> } | undefined;
-  if (!i || typeof i !== 'object') return "(#100) The parameter interactive is required.";
+  if (!i || typeof i !== 'object') return '(#100) The parameter interactive is required.';
   const bodyLength = chars(i.body?.text);
   if (i.type === 'button') {
-    if (bodyLength < 1 || bodyLength > LIMITS.buttonBody) return `(#131009) Parameter value is not valid: body text must be 1 to ${LIMITS.buttonBody} characters`;
+    if (bodyLength < 1 || bodyLength > LIMITS.buttonBody)
+      return `(#131009) Parameter value is not valid: body text must be 1 to ${LIMITS.buttonBody} characters`;
     const buttons = i.action?.buttons;
-    if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > LIMITS.buttons) return `(#131009) Parameter value is not valid: 1 to ${LIMITS.buttons} buttons`;
+    if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > LIMITS.buttons)
+      return `(#131009) Parameter value is not valid: 1 to ${LIMITS.buttons} buttons`;
     const titles = new Set<string>();
     for (const b of buttons as Array<{ type?: unknown; reply?: { id?: unknown; title?: unknown } }>) {
-      if (b.type !== 'reply' || chars(b.reply?.id) < 1 || chars(b.reply?.id) > 256) return '(#131009) Parameter value is not valid: each button needs type reply and an id of 1 to 256 characters';
+      if (b.type !== 'reply' || chars(b.reply?.id) < 1 || chars(b.reply?.id) > 256)
+        return '(#131009) Parameter value is not valid: each button needs type reply and an id of 1 to 256 characters';
       const title = chars(b.reply?.title);
       if (title < 1 || title > LIMITS.buttonTitle) return `(#131009) Parameter value is not valid: button title must be 1 to ${LIMITS.buttonTitle} characters`;
       if (titles.has(String(b.reply?.title))) return '(#131009) Parameter value is not valid: button titles must be unique';
@@ -181,15 +190,19 @@ function validateInteractive(interactive: unknown): string | undefined {
     if (button < 1 || button > LIMITS.listButton) return `(#131009) Parameter value is not valid: list button must be 1 to ${LIMITS.listButton} characters`;
     const sections = i.action?.sections as Array<{ title?: unknown; rows?: Array<{ id?: unknown; title?: unknown; description?: unknown }> }> | undefined;
     if (!Array.isArray(sections) || sections.length < 1 || sections.length > 10) return '(#131009) Parameter value is not valid: 1 to 10 sections';
-    if (sections.length > 1 && sections.some((sec) => chars(sec.title) < 1)) return '(#131009) Parameter value is not valid: sections need titles when there are several';
+    if (sections.length > 1 && sections.some((sec) => chars(sec.title) < 1))
+      return '(#131009) Parameter value is not valid: sections need titles when there are several';
     const rows = sections.flatMap((sec) => sec.rows ?? []);
     if (rows.length < 1 || rows.length > LIMITS.listRows) return `(#131009) Parameter value is not valid: 1 to ${LIMITS.listRows} rows in total`;
     const ids = new Set<string>();
     for (const row of rows) {
-      if (chars(row.id) < 1 || chars(row.id) > LIMITS.id || ids.has(String(row.id))) return `(#131009) Parameter value is not valid: row ids must be unique, 1 to ${LIMITS.id} characters`;
+      if (chars(row.id) < 1 || chars(row.id) > LIMITS.id || ids.has(String(row.id)))
+        return `(#131009) Parameter value is not valid: row ids must be unique, 1 to ${LIMITS.id} characters`;
       ids.add(String(row.id));
-      if (chars(row.title) < 1 || chars(row.title) > LIMITS.rowTitle) return `(#131009) Parameter value is not valid: row title must be 1 to ${LIMITS.rowTitle} characters`;
-      if (row.description !== undefined && chars(row.description) > LIMITS.rowDescription) return `(#131009) Parameter value is not valid: row description must be at most ${LIMITS.rowDescription} characters`;
+      if (chars(row.title) < 1 || chars(row.title) > LIMITS.rowTitle)
+        return `(#131009) Parameter value is not valid: row title must be 1 to ${LIMITS.rowTitle} characters`;
+      if (row.description !== undefined && chars(row.description) > LIMITS.rowDescription)
+        return `(#131009) Parameter value is not valid: row description must be at most ${LIMITS.rowDescription} characters`;
     }
     return undefined;
   }

@@ -34,12 +34,36 @@ const INTENTS: Array<[Intent, RegExp]> = [
 ];
 
 // Monday first, as WEEKDAYS; then month names with their common short forms.
-const WEEKDAY_NAMES = ['monday|lunes', 'tuesday|martes', 'wednesday|miércoles|miercoles', 'thursday|jueves', 'friday|viernes', 'saturday|sábado|sabado', 'sunday|domingo'];
-const MONTH_NAMES = ['january|jan|enero', 'february|feb|febrero', 'march|mar|marzo', 'april|apr|abril', 'may|mayo', 'june|jun|junio', 'july|jul|julio',
-  'august|aug|agosto', 'september|sept|sep|septiembre', 'october|oct|octubre', 'november|nov|noviembre', 'december|dec|diciembre'];
+const WEEKDAY_NAMES = [
+  'monday|lunes',
+  'tuesday|martes',
+  'wednesday|miércoles|miercoles',
+  'thursday|jueves',
+  'friday|viernes',
+  'saturday|sábado|sabado',
+  'sunday|domingo',
+];
+const MONTH_NAMES = [
+  'january|jan|enero',
+  'february|feb|febrero',
+  'march|mar|marzo',
+  'april|apr|abril',
+  'may|mayo',
+  'june|jun|junio',
+  'july|jul|julio',
+  'august|aug|agosto',
+  'september|sept|sep|septiembre',
+  'october|oct|octubre',
+  'november|nov|noviembre',
+  'december|dec|diciembre',
+];
 const MONTH = MONTH_NAMES.join('|');
 // Words after "for"/"under" that are not a name ("an appointment for Friday").
-const NOT_NAMES = new Set([...WEEKDAY_NAMES, ...MONTH_NAMES].flatMap((n) => n.split('|')).concat(['today', 'tomorrow', 'next', 'me', 'my', 'the', 'a', 'an', 'this', 'that', 'you', 'us']));
+const NOT_NAMES = new Set(
+  [...WEEKDAY_NAMES, ...MONTH_NAMES]
+    .flatMap((n) => n.split('|'))
+    .concat(['today', 'tomorrow', 'next', 'me', 'my', 'the', 'a', 'an', 'this', 'that', 'you', 'us']),
+);
 
 export function offlineTurn(messages: WireMessage[], toolNames: string[]): OfflineTurn {
   const list = Array.isArray(messages) ? messages.filter(isWireMessage) : [];
@@ -69,7 +93,10 @@ function burstText(list: WireMessage[], lastUser: number): string {
   if (lastUser < 0) return '';
   let start = lastUser;
   while (start > 0 && list[start - 1]?.role === 'user') start--;
-  return list.slice(start, lastUser + 1).map((m) => textOf(m.content)).join('\n');
+  return list
+    .slice(start, lastUser + 1)
+    .map((m) => textOf(m.content))
+    .join('\n');
 }
 
 /** The first step for an intent: the action itself when the message says enough, else a look-up. */
@@ -104,7 +131,8 @@ function actOnFirstAppointment(req: Request, intent: 'move' | 'cancel', listed: 
   if (!first) return { content: `You have no upcoming appointments to ${intent}.` };
   if (intent === 'cancel') return callOrHelp(req, { name: 'cancel_appointment', arguments: { appointment_id: first.id } });
   const newStart = movedStart(req, first.start);
-  if (!newStart) return { content: `Your next appointment is ${describe(first)}. When should I move it to? For example: _move my appointment to Friday at 17:00_` };
+  if (!newStart)
+    return { content: `Your next appointment is ${describe(first)}. When should I move it to? For example: _move my appointment to Friday at 17:00_` };
   return callOrHelp(req, { name: 'move_appointment', arguments: { appointment_id: first.id, new_start: newStart } });
 }
 
@@ -130,14 +158,20 @@ function callOrHelp(req: Request, call: ToolCallRequest | undefined): OfflineTur
 function timeOptions(result: Json, args: Json): Json[] {
   const service = str(result.service) || str(args.service);
   const days = daysIn(result);
-  const starts = days.flatMap(({ date, times }) => times.map((time) => parseLocalDateTime(`${date}T${time}`)).filter((t) => t !== undefined)).map(formatLocalDateTime);
+  const starts = days
+    .flatMap(({ date, times }) => times.map((time) => parseLocalDateTime(`${date}T${time}`)).filter((t) => t !== undefined))
+    .map(formatLocalDateTime);
   const title = (start: string) => (days.length > 1 ? `${capitalised(weekdayOf(start.slice(0, 10)))} ${Number(start.slice(8, 10))} ` : '') + start.slice(11);
   return (service ? starts : []).slice(0, MAX_OPTIONS).map((start) => ({ id: `book:${service}@${start}`, title: title(start), description: null }));
 }
 
 /** The choices show under the reply: it is the free times they came from and, unless refused (no buttons then), how to use them. */
 function replyUnderOptions(since: WireMessage[], shown: Json): string {
-  const availability = since.filter((m) => m.role === 'tool').map((m) => parseResult(m.content)).filter((result) => Array.isArray(result.days)).at(-1);
+  const availability = since
+    .filter((m) => m.role === 'tool')
+    .map((m) => parseResult(m.content))
+    .filter((result) => Array.isArray(result.days))
+    .at(-1);
   const text = availability ? freeTimes(availability) : '';
   if (shown.ok !== true) return text || refusal(PRESENT_OPTIONS, {}, shown);
   return text ? `${text}\nTap a time to book it.` : 'Tap one of the options below.';
@@ -156,13 +190,25 @@ function bookTapped(req: Request, service: string | undefined, start: string): T
   const said = req.earlier.filter((m) => m.role === 'user' || m.role === 'assistant');
   const mentioned = [...said.map((m) => textOf(m.content)), req.text].map((text) => serviceIn(text, req.services)).find(Boolean);
   // Only an explicit "my name is": earlier messages are full of "for Friday"-like phrases about other things.
-  const name = said.filter((m) => m.role === 'user').map((m) => nameIn(textOf(m.content), req.services, true)).reverse().find(Boolean);
-  return { name: 'book_appointment', arguments: { service: service ?? mentioned ?? req.services[0] ?? 'Appointment', start, customer_name: name ?? DEFAULT_NAME } };
+  const name = said
+    .filter((m) => m.role === 'user')
+    .map((m) => nameIn(textOf(m.content), req.services, true))
+    .reverse()
+    .find(Boolean);
+  return {
+    name: 'book_appointment',
+    arguments: { service: service ?? mentioned ?? req.services[0] ?? 'Appointment', start, customer_name: name ?? DEFAULT_NAME },
+  };
 }
 
 // ---- Reading the customer's message ----
 function serviceIn(text: string, services: string[]): string | undefined {
-  const candidates = services.flatMap((s) => [[s, s], [s.split(/\s+/)[0] ?? s, s]]).sort((a, b) => (b[0]?.length ?? 0) - (a[0]?.length ?? 0));
+  const candidates = services
+    .flatMap((s) => [
+      [s, s],
+      [s.split(/\s+/)[0] ?? s, s],
+    ])
+    .sort((a, b) => (b[0]?.length ?? 0) - (a[0]?.length ?? 0));
   const found = candidates.find(([word]) => word && new RegExp(`(^|[^\\p{L}])${escapeRegExp(word)}($|[^\\p{L}])`, 'iu').test(text));
   return found?.[1];
 }
@@ -268,7 +314,8 @@ function compose(name: string, args: Json, result: Json): string {
   if (result.ok !== true) return refusal(name, args, result);
   if (name === 'check_availability') return freeTimes(result);
   const all = appointmentsIn(result);
-  if (name === 'list_my_appointments') return all.length ? `Your upcoming appointments:\n${all.map((a) => `- ${describe(a)}`).join('\n')}` : 'You have no upcoming appointments.';
+  if (name === 'list_my_appointments')
+    return all.length ? `Your upcoming appointments:\n${all.map((a) => `- ${describe(a)}`).join('\n')}` : 'You have no upcoming appointments.';
   if (!appointment) return 'Done.';
   if (name === 'move_appointment') return `✅ Moved your *${appointment.service}* to ${when(appointment.start)}.`;
   if (name === 'cancel_appointment') return `✅ Cancelled your ${describe(appointment)}.`;
@@ -290,7 +337,8 @@ function freeTimes(result: Json): string {
 }
 
 /** check_availability's days, as { date: "YYYY-MM-DD", times: ["HH:mm", …] }. */
-const daysIn = (result: Json) => (Array.isArray(result.days) ? result.days.filter(isRecord) : []).map((day) => ({ date: str(day.date), times: strings(day.times) }));
+const daysIn = (result: Json) =>
+  (Array.isArray(result.days) ? result.days.filter(isRecord) : []).map((day) => ({ date: str(day.date), times: strings(day.times) }));
 
 function refusal(name: string, args: Json, result: Json): string {
   const reason = str(result.message) || str(result.error) || 'Something went wrong.';

@@ -49,7 +49,7 @@ export class OpenAIStandIn {
   register(app: FastifyInstance): void {
     app.post('/v1/chat/completions', async (request, reply) => {
       if (!request.headers.authorization?.startsWith('Bearer ')) {
-        return reply.code(401).send(openAIError('You didn\'t provide an API key.', 'invalid_request_error', 'missing_api_key'));
+        return reply.code(401).send(openAIError("You didn't provide an API key.", 'invalid_request_error', 'missing_api_key'));
       }
       const body = (request.body ?? {}) as Partial<RecordedChatRequest>;
       if (typeof body.model !== 'string' || !Array.isArray(body.messages) || body.messages.length === 0) {
@@ -92,7 +92,11 @@ function toolNames(tools: unknown[] | undefined): string[] {
 function completion(model: string, turn: Exclude<ScriptedTurn, { error: unknown }>) {
   const toolCalls =
     'toolCalls' in turn
-      ? turn.toolCalls.map((call) => ({ id: `call_${randomBytes(12).toString('hex')}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } }))
+      ? turn.toolCalls.map((call) => ({
+          id: `call_${randomBytes(12).toString('hex')}`,
+          type: 'function',
+          function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+        }))
       : undefined;
   const content = 'content' in turn ? turn.content : null;
   return {

@@ -83,7 +83,12 @@ function codeSpan(span: string, ticks: string, code: string): string {
 
 /** `text (url)`, or the bare URL when the text only repeats it. Images read the same: `alt (url)`. */
 function link(label: string, url: string, protect: Protect): string {
-  const plain = (s: string) => s.replace(/^[a-z][a-z\d+.-]*:(?:\/\/)?/i, '').replace(/^www\./i, '').replace(/\/$/, '').toLowerCase();
+  const plain = (s: string) =>
+    s
+      .replace(/^[a-z][a-z\d+.-]*:(?:\/\/)?/i, '')
+      .replace(/^www\./i, '')
+      .replace(/\/$/, '')
+      .toLowerCase();
   const target = protect(withoutMailto(url));
   return !label || plain(label) === plain(url) ? target : `${label} (${target})`;
 }
@@ -118,7 +123,13 @@ function renderBlocks(lines: string[]): string[] {
 // WhatsApp has one quote level, so nested quotes are flattened. A blank line inside
 // a quote stays blank: a lone ">" would show literally.
 function quoteLine(line: string): string {
-  return line && line.split('\n').map((l) => (l.startsWith('> ') ? l : `> ${l}`)).join('\n');
+  return (
+    line &&
+    line
+      .split('\n')
+      .map((l) => (l.startsWith('> ') ? l : `> ${l}`))
+      .join('\n')
+  );
 }
 
 function renderLine(line: string, listIndents: number[]): string {
@@ -147,7 +158,11 @@ function tableAt(lines: string[], start: number): { rows: string[]; end: number 
   if (!header.includes('|') || !separator.includes('|') || !TABLE_SEPARATOR.test(separator)) return undefined;
   let end = start + 2;
   while ((lines[end] ?? '').includes('|')) end++;
-  const body = lines.slice(start + 2, end).map((row) => cells(row).map((cell) => inline(cell)).join(' – '));
+  const body = lines.slice(start + 2, end).map((row) =>
+    cells(row)
+      .map((cell) => inline(cell))
+      .join(' – '),
+  );
   return { rows: [bold(cells(header).join(' – ')), ...body], end };
 }
 
@@ -169,8 +184,14 @@ function bold(text: string): string {
 // `*x*` (WhatsApp bold), although Markdown reads it as italic: the system prompt asks the
 // model for WhatsApp marks (*bold*, _italic_), so that is what `*x*` means in its replies.
 const EMPHASIS_MARKS: Array<[string, string[]]> = [
-  ['***', ['*', '_']], ['___', ['*', '_']], ['**', ['*']], ['__', ['*']], // Longest first: `***x***` is not `*` around `**x**`.
-  ['*', ['*']], ['_', ['_']], ['~~', ['~']], ['~', ['~']],
+  ['***', ['*', '_']],
+  ['___', ['*', '_']],
+  ['**', ['*']],
+  ['__', ['*']], // Longest first: `***x***` is not `*` around `**x**`.
+  ['*', ['*']],
+  ['_', ['_']],
+  ['~~', ['~']],
+  ['~', ['~']],
 ];
 
 // Delimiters must sit at word edges (not after or before a letter or digit): that keeps

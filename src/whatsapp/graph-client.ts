@@ -77,7 +77,8 @@ export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
     const { status, answer } = await post(phoneNumberId, { recipient_type: 'individual', ...address, ...content, ...callback });
     const wamid = answer?.messages?.[0]?.id;
     // Meta took the request, so it may well have sent it: sending again risks a duplicate.
-    if (!wamid) throw new GraphApiError('Graph API answered without a message id', status, undefined, false, 'Meta accepted the request but returned no message id');
+    if (!wamid)
+      throw new GraphApiError('Graph API answered without a message id', status, undefined, false, 'Meta accepted the request but returned no message id');
     return { wamid };
   };
 

@@ -53,7 +53,10 @@ export function planReply(text: string, options: ChoiceOption[], listButton = 'C
         interactive: {
           type: 'list',
           body: { text },
-          action: { button: listButton, sections: [{ rows: options.map((o) => ({ id: o.id, title: o.title, ...(o.description ? { description: o.description } : {}) })) }] },
+          action: {
+            button: listButton,
+            sections: [{ rows: options.map((o) => ({ id: o.id, title: o.title, ...(o.description ? { description: o.description } : {}) })) }],
+          },
         },
       };
     }

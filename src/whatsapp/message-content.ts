@@ -57,7 +57,10 @@ function describe(message: InboundMessage & Record<string, unknown>): MessageCon
     const parsed = location.safeParse(message.location);
     if (parsed.success) {
       const { name, address, latitude, longitude } = parsed.data;
-      const label = [name, address].filter(Boolean).map((s) => quote(s!)).join(', ');
+      const label = [name, address]
+        .filter(Boolean)
+        .map((s) => quote(s!))
+        .join(', ');
       return { type, text: `[Shared a location: ${label ? `${label} ` : ''}(${latitude}, ${longitude})]`, handling: 'answer' };
     }
   }
@@ -80,5 +83,9 @@ function describe(message: InboundMessage & Record<string, unknown>): MessageCon
     const emoji = parsed.success ? parsed.data.emoji : undefined;
     return { type, text: emoji ? `[Reacted ${emoji} to a message]` : '[Removed a reaction]', handling: 'record-only' };
   }
-  return { type: type === 'unsupported' ? type : 'unknown', text: `[Sent a ${type} message that WhatsApp or this assistant cannot show]`, handling: 'unreadable' };
+  return {
+    type: type === 'unsupported' ? type : 'unknown',
+    text: `[Sent a ${type} message that WhatsApp or this assistant cannot show]`,
+    handling: 'unreadable',
+  };
 }

@@ -17,7 +17,10 @@ const storableText = z.string().transform(storable);
 const storableId = z.string().max(256).refine(isStorable);
 const identifier = storableId.min(1);
 /** Seconds since the epoch, no later than 9999-12-31: both a JavaScript Date and PostgreSQL hold it. */
-const unixSeconds = z.string().regex(/^\d{1,12}$/).refine((s) => Number(s) <= 253_402_300_799);
+const unixSeconds = z
+  .string()
+  .regex(/^\d{1,12}$/)
+  .refine((s) => Number(s) <= 253_402_300_799);
 
 const contactSchema = z.object({
   // An empty sender ID stays readable (and matches nobody): intake.ts reports the message as without a sender.
@@ -41,7 +44,11 @@ export const inboundMessageSchema = z.looseObject({
 
 const statusErrorSchema = z.object({
   // Stored in an integer column.
-  code: z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1),
+  code: z
+    .number()
+    .int()
+    .min(-(2 ** 31))
+    .max(2 ** 31 - 1),
   title: storableText.optional(),
   message: storableText.optional(),
 });
@@ -160,6 +167,7 @@ function findContact(contacts: WebhookContact[], message: InboundMessage): Webho
   // A lone contact is the sender unless it names someone else: mixing two people's identities is worse than none.
   const [only] = contacts;
   if (contacts.length !== 1 || !only) return undefined;
-  const contradicts = (message.from && only.wa_id && only.wa_id !== message.from) || (message.from_user_id && only.user_id && only.user_id !== message.from_user_id);
+  const contradicts =
+    (message.from && only.wa_id && only.wa_id !== message.from) || (message.from_user_id && only.user_id && only.user_id !== message.from_user_id);
   return contradicts ? undefined : only;
 }

@@ -126,6 +126,10 @@ async function release(businessId: string, bookingKey: string): Promise<void> {
     await releaseBooking({ businessId, bookingKey });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    log.error('Could not release a half-made booking; its calendar event may remain', { bookingKey, source: failureSourceOf(err), error: describeFailure(err) });
+    log.error('Could not release a half-made booking; its calendar event may remain', {
+      bookingKey,
+      source: failureSourceOf(err),
+      error: describeFailure(err),
+    });
   }
 }

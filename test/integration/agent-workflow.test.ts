@@ -88,7 +88,10 @@ test('history holds the last messages of this customer with this business only',
 });
 
 test('a change to the business in the database shows in the very next turn, without a restart', async () => {
-  await stack.database.db.business.update({ where: { id: stack.businessId }, data: { personality: 'Speak like a pirate.', policies: 'No dogs in the studio.' } });
+  await stack.database.db.business.update({
+    where: { id: stack.businessId },
+    data: { personality: 'Speak like a pirate.', policies: 'No dogs in the studio.' },
+  });
   await stack.database.db.service.create({ data: { businessId: stack.businessId, name: 'Scalp massage', durationMinutes: 20, priceCents: 1800 } });
   await run(inbound('Anything new?', { customer: { waId: '34611000110' } }));
 
@@ -156,7 +159,7 @@ describe('sending', () => {
 describe('when WhatsApp refuses the access token', () => {
   const refused = useStack({ workerAccessToken: 'expired-token' });
 
-  test('the send is not retried and the reply is recorded as failed with Meta\'s code', async () => {
+  test("the send is not retried and the reply is recorded as failed with Meta's code", async () => {
     const input = { ...inbound('Hi'), businessId: refused.businessId, customer: { waId: '34611000109' } };
     const result: TurnResult = await refused.temporal.workflow.execute('handleInboundMessage', {
       taskQueue: refused.taskQueue,

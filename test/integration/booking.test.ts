@@ -4,7 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import { calendar_v3 } from 'googleapis/build/src/apis/calendar';
 import { auth as googleAuth } from 'googleapis/build/src/apis/calendar';
-import { bookAppointment, availability, cancelAppointment, moveAppointment, releaseBooking, upcomingAppointments, type BookingContext } from '../../src/booking/appointments';
+import {
+  bookAppointment,
+  availability,
+  cancelAppointment,
+  moveAppointment,
+  releaseBooking,
+  upcomingAppointments,
+  type BookingContext,
+} from '../../src/booking/appointments';
 import { addDays, fromLocal, localDateOf, parseLocalDateTime, weekdayOf } from '../../src/booking/time';
 import { calendarFor, BOT_PROPERTY } from '../../src/calendar/google-calendar';
 import { eventIdFor } from '../../src/calendar/event-id';
@@ -52,7 +60,18 @@ test('a booking turn: the model checks availability, books, and the calendar hol
   const result: TurnResult = await stack.temporal.workflow.execute('handleInboundMessage', {
     taskQueue: stack.taskQueue,
     workflowId: messageWorkflowId(wamid),
-    args: [{ businessId: stack.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', handling: 'answer', text: 'Haircut Tuesday 10:30?', timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId: '34655000001' } }],
+    args: [
+      {
+        businessId: stack.businessId,
+        phoneNumberId: DEMO_PHONE_NUMBER_ID,
+        wamid,
+        type: 'text',
+        handling: 'answer',
+        text: 'Haircut Tuesday 10:30?',
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        customer: { waId: '34655000001' },
+      },
+    ],
   });
 
   expect(result.outcome).toBe('replied');
@@ -75,7 +94,9 @@ test('with K places, N simultaneous bookings of the same slot give exactly K boo
   const start = `${upcoming('wed')}T11:00`;
   const customers = await Promise.all(Array.from({ length: 6 }, () => customer()));
   const outcomes = await Promise.all(
-    customers.map(async (id) => bookAppointment(await context(id), { serviceName: 'Haircut', start, customerName: 'Someone', bookingKey: `race:${randomUUID()}` })),
+    customers.map(async (id) =>
+      bookAppointment(await context(id), { serviceName: 'Haircut', start, customerName: 'Someone', bookingKey: `race:${randomUUID()}` }),
+    ),
   );
 
   const booked = outcomes.filter((o) => o.ok);
@@ -106,7 +127,11 @@ test('time the owner blocked in the calendar is neither offered nor bookable', a
   const api = new calendar_v3.Calendar({ auth: ownerAuth(), rootUrl: `${stack.sandbox.url}/`, fetchImplementation: fetch });
   await api.events.insert({
     calendarId: SANDBOX_CALENDAR_ID,
-    requestBody: { summary: 'Dentist (owner)', start: { dateTime: instant(`${date}T12:00`).toISOString() }, end: { dateTime: instant(`${date}T13:00`).toISOString() } },
+    requestBody: {
+      summary: 'Dentist (owner)',
+      start: { dateTime: instant(`${date}T12:00`).toISOString() },
+      end: { dateTime: instant(`${date}T13:00`).toISOString() },
+    },
   });
   const ctx = await context(await customer());
   const haircut = ctx.business.services.find((s) => s.name === 'Haircut')!;
@@ -116,7 +141,10 @@ test('time the owner blocked in the calendar is neither offered nor bookable', a
   expect(day?.times).toEqual(expect.arrayContaining(['11:00', '13:00']));
   expect(day?.times).not.toEqual(expect.arrayContaining(['11:30']));
   expect(day?.times.filter((t) => t >= '11:30' && t < '13:00')).toEqual([]);
-  expect(await bookAppointment(ctx, { serviceName: 'Haircut', start: `${date}T12:00`, customerName: 'X', bookingKey: randomUUID() })).toMatchObject({ ok: false, reason: 'blocked' });
+  expect(await bookAppointment(ctx, { serviceName: 'Haircut', start: `${date}T12:00`, customerName: 'X', bookingKey: randomUUID() })).toMatchObject({
+    ok: false,
+    reason: 'blocked',
+  });
 });
 
 test('rules refuse with reasons and alternatives: closed day, outside hours, too soon', async () => {
@@ -129,7 +157,10 @@ test('rules refuse with reasons and alternatives: closed day, outside hours, too
   expect(await book(`${upcoming('mon')}T13:45`)).toMatchObject({ ok: false, reason: 'outside-hours' });
   expect(await book('2020-01-06T10:00')).toMatchObject({ ok: false, reason: 'in-past' });
   expect(await book(`${upcoming('mon')}T25:00`)).toMatchObject({ ok: false, reason: 'invalid-time' });
-  expect(await bookAppointment(ctx, { serviceName: 'Massage', start: `${upcoming('mon')}T10:00`, customerName: 'X', bookingKey: randomUUID() })).toMatchObject({ ok: false, reason: 'unknown-service' });
+  expect(await bookAppointment(ctx, { serviceName: 'Massage', start: `${upcoming('mon')}T10:00`, customerName: 'X', bookingKey: randomUUID() })).toMatchObject({
+    ok: false,
+    reason: 'unknown-service',
+  });
 });
 
 test('moving keeps the calendar in step; a retried move is harmless; a full slot is refused', async () => {
@@ -163,7 +194,7 @@ test('cancelling deletes the event; cancelling again still succeeds', async () =
   expect(stack.sandbox.calendar.allEvents()[0]?.status).toBe('cancelled');
 });
 
-test('a customer can neither see nor change another customer\'s or another business\'s appointments', async () => {
+test("a customer can neither see nor change another customer's or another business's appointments", async () => {
   const owner = await context(await customer('34666000001'));
   const booked = await bookAppointment(owner, { serviceName: 'Haircut', start: `${upcoming('wed')}T15:00`, customerName: 'Owner', bookingKey: randomUUID() });
   if (!booked.ok) throw new Error('setup failed');
@@ -208,7 +239,18 @@ describe('when Google refuses the calendar credentials', () => {
     const result: TurnResult = await refused.temporal.workflow.execute('handleInboundMessage', {
       taskQueue: refused.taskQueue,
       workflowId: messageWorkflowId(wamid),
-      args: [{ businessId: refused.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', handling: 'answer', text: 'Book me', timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId: '34655000009' } }],
+      args: [
+        {
+          businessId: refused.businessId,
+          phoneNumberId: DEMO_PHONE_NUMBER_ID,
+          wamid,
+          type: 'text',
+          handling: 'answer',
+          text: 'Book me',
+          timestamp: String(Math.floor(Date.now() / 1000)),
+          customer: { waId: '34655000009' },
+        },
+      ],
     });
 
     expect(result).toMatchObject({ outcome: 'replied', appointments: [], replyText: 'Sorry, I cannot book right now.' });
@@ -232,7 +274,12 @@ describe('the same customer asking twice for the same appointment', () => {
     if (!first.ok) throw new Error('setup failed');
 
     const again = await bookAppointment(ctx, { serviceName: 'haircut', start, customerName: 'Ana', bookingKey: randomUUID() });
-    expect(again).toMatchObject({ ok: false, reason: 'already-booked', appointment: { id: first.appointment.id, start }, message: expect.stringMatching(/already has this appointment/) });
+    expect(again).toMatchObject({
+      ok: false,
+      reason: 'already-booked',
+      appointment: { id: first.appointment.id, start },
+      message: expect.stringMatching(/already has this appointment/),
+    });
     expect(await stack.database.db.appointment.count({ where: { status: 'BOOKED' } })).toBe(1);
     expect(stack.sandbox.calendar.liveEvents()).toHaveLength(1);
   });
@@ -240,7 +287,9 @@ describe('the same customer asking twice for the same appointment', () => {
   test('asked at the same moment, one is booked and the other is told it already exists', async () => {
     const ctx = await context(await customer());
     const start = `${upcoming('thu')}T11:00`;
-    const outcomes = await Promise.all([1, 2, 3].map(() => bookAppointment(ctx, { serviceName: 'Haircut', start, customerName: 'Bo', bookingKey: randomUUID() })));
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() => bookAppointment(ctx, { serviceName: 'Haircut', start, customerName: 'Bo', bookingKey: randomUUID() })),
+    );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok && o.reason === 'already-booked')).toHaveLength(2);
     expect(await stack.database.db.appointment.count({ where: { status: 'BOOKED' } })).toBe(1);
@@ -259,7 +308,9 @@ describe('the same customer asking twice for the same appointment', () => {
     const cancelled = await bookAppointment(bea, { serviceName: 'Haircut', start: `${upcoming('fri')}T12:00`, customerName: 'Bea', bookingKey: randomUUID() });
     if (!cancelled.ok) throw new Error('setup failed');
     await cancelAppointment(bea, { appointmentId: cancelled.appointment.id });
-    expect(await bookAppointment(bea, { serviceName: 'Haircut', start: `${upcoming('fri')}T12:00`, customerName: 'Bea', bookingKey: randomUUID() })).toMatchObject({ ok: true });
+    expect(
+      await bookAppointment(bea, { serviceName: 'Haircut', start: `${upcoming('fri')}T12:00`, customerName: 'Bea', bookingKey: randomUUID() }),
+    ).toMatchObject({ ok: true });
   });
 
   test('a repeated message in a later turn gets one appointment and a clear answer, through the offline model', async () => {
@@ -270,7 +321,18 @@ describe('the same customer asking twice for the same appointment', () => {
       return (await stack.temporal.workflow.execute('handleInboundMessage', {
         taskQueue: stack.taskQueue,
         workflowId: messageWorkflowId(wamid),
-        args: [{ businessId: stack.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', handling: 'answer', text: `Book a haircut on ${date} at 5pm, my name is Ana`, timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId } }],
+        args: [
+          {
+            businessId: stack.businessId,
+            phoneNumberId: DEMO_PHONE_NUMBER_ID,
+            wamid,
+            type: 'text',
+            handling: 'answer',
+            text: `Book a haircut on ${date} at 5pm, my name is Ana`,
+            timestamp: String(Math.floor(Date.now() / 1000)),
+            customer: { waId },
+          },
+        ],
       })) as TurnResult;
     };
     const first = await ask();

@@ -62,10 +62,15 @@ test('a repeated create with the same ID meets 409 and resolves to the existing 
   expect(await calendar.createEvent(event(id, '2026-12-01T10:00:00Z', '2026-12-01T10:30:00Z'))).toEqual({ id, alreadyExisted: false });
   expect(await calendar.createEvent(event(id, '2026-12-01T10:00:00Z', '2026-12-01T10:30:00Z'))).toEqual({ id, alreadyExisted: true });
   expect(sandbox.calendar.allEvents()).toHaveLength(1);
-  await expect(api.events.insert({ calendarId: CALENDAR, requestBody: { id: 'NOT-BASE32HEX!', start: { dateTime: '2026-12-01T10:00:00Z' }, end: { dateTime: '2026-12-01T11:00:00Z' } } })).rejects.toMatchObject({ status: 400 });
+  await expect(
+    api.events.insert({
+      calendarId: CALENDAR,
+      requestBody: { id: 'NOT-BASE32HEX!', start: { dateTime: '2026-12-01T10:00:00Z' }, end: { dateTime: '2026-12-01T11:00:00Z' } },
+    }),
+  ).rejects.toMatchObject({ status: 400 });
 });
 
-test('listing filters by time range, skips deleted events, orders by start and tells the bot\'s events apart', async () => {
+test("listing filters by time range, skips deleted events, orders by start and tells the bot's events apart", async () => {
   await calendar.createEvent(event(eventIdFor('b'), '2026-12-01T12:00:00Z', '2026-12-01T13:00:00Z', { [BOT_PROPERTY]: 'appt-b' }));
   await calendar.createEvent(event(eventIdFor('a'), '2026-12-01T09:00:00Z', '2026-12-01T10:00:00Z'));
   await calendar.createEvent(event(eventIdFor('late'), '2026-12-02T09:00:00Z', '2026-12-02T10:00:00Z'));

@@ -58,7 +58,14 @@ test('stores the refresh token after consent, and bookings then go through OAuth
 
   let date = addDays(localDateOf(new Date(), 'Europe/Madrid'), 3);
   while (weekdayOf(date) === 'sun') date = addDays(date, 1);
-  const calendar = calendarFor(business, { rootUrl: stack.sandbox.url, oauthClient: { clientId: oauthEnv().GOOGLE_OAUTH_CLIENT_ID, clientSecret: oauthEnv().GOOGLE_OAUTH_CLIENT_SECRET, tokenUrl: oauthEnv().GOOGLE_OAUTH_TOKEN_URL } });
+  const calendar = calendarFor(business, {
+    rootUrl: stack.sandbox.url,
+    oauthClient: {
+      clientId: oauthEnv().GOOGLE_OAUTH_CLIENT_ID,
+      clientSecret: oauthEnv().GOOGLE_OAUTH_CLIENT_SECRET,
+      tokenUrl: oauthEnv().GOOGLE_OAUTH_TOKEN_URL,
+    },
+  });
   const customer = await stack.database.db.customer.create({ data: { businessId: stack.businessId, waId: '34677000001' } });
   const booked = await bookAppointment(
     { db: stack.database.db, business, calendar, customerId: customer.id, now: new Date() },

@@ -18,7 +18,10 @@ import { until } from '../support/waiting';
 const IDLE_MS = 500;
 const stack = useStack({ conversationTiming: { idleMs: IDLE_MS, turnsPerRun: 2 } });
 
-const newCustomer = () => `3467${Math.floor(Math.random() * 1e7).toString().padStart(7, '0')}`;
+const newCustomer = () =>
+  `3467${Math.floor(Math.random() * 1e7)
+    .toString()
+    .padStart(7, '0')}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sentTo = (waId: string) => stack.sandbox.graph.sent.filter((m) => m.to === waId);
 
@@ -60,7 +63,12 @@ test('messages arriving while the conversation continues as new are all answered
   const wamids = Array.from({ length: 8 }, () => newWamid());
   const pending: Array<Promise<TurnResult>> = [];
   for (const [i, wamid] of wamids.entries()) {
-    pending.push(deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: waId, text: `message ${i}`, wamid, timestamp: Math.floor(Date.now() / 1000) + i })));
+    pending.push(
+      deliver(
+        stack,
+        textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: waId, text: `message ${i}`, wamid, timestamp: Math.floor(Date.now() / 1000) + i }),
+      ),
+    );
     await sleep(150 + (i % 3) * 120);
   }
   const results = await Promise.all(pending);
@@ -80,7 +88,15 @@ test('a hand-off signal repeated after its message was answered is not answered 
   // What a retried enqueueInConversation does: signal-with-start with the same message.
   const id = await customerId(waId);
   const business = await stack.database.db.business.findUniqueOrThrow({ where: { id: stack.businessId } });
-  const input: ConversationInput = { businessId: stack.businessId, customerId: id, phoneNumberId: DEMO_PHONE_NUMBER_ID, quietWindowMs: business.replyQuietWindowMs, maxWaitMs: business.replyMaxWaitMs, idleMs: IDLE_MS, turnsPerRun: 2 };
+  const input: ConversationInput = {
+    businessId: stack.businessId,
+    customerId: id,
+    phoneNumberId: DEMO_PHONE_NUMBER_ID,
+    quietWindowMs: business.replyQuietWindowMs,
+    maxWaitMs: business.replyMaxWaitMs,
+    idleMs: IDLE_MS,
+    turnsPerRun: 2,
+  };
   const modelCallsBefore = stack.sandbox.openai.requests.length;
   const repeated: ArrivedMessage = { wamid, sentAtMs: Date.now(), handling: 'answer', messageWorkflowId: messageWorkflowId(wamid) };
   await stack.temporal.workflow.signalWithStart('conversation', {
@@ -111,7 +127,11 @@ test('a message workflow that stops waiting ends as turn-pending, and its messag
     customer: { waId },
     turnWaitMs: 300,
   };
-  const result: TurnResult = await stack.temporal.workflow.execute('handleInboundMessage', { taskQueue: stack.taskQueue, workflowId: messageWorkflowId(wamid), args: [input] });
+  const result: TurnResult = await stack.temporal.workflow.execute('handleInboundMessage', {
+    taskQueue: stack.taskQueue,
+    workflowId: messageWorkflowId(wamid),
+    args: [input],
+  });
   expect(result.outcome).toBe('turn-pending');
   expect(sentTo(waId)).toHaveLength(0);
 
@@ -128,7 +148,11 @@ test('a new message to a conversation that ended starts a new run that answers i
   const waId = newCustomer();
   expect((await say(waId, 'hi')).outcome).toBe('replied');
   const id = await customerId(waId);
-  await until('the idle run to end', async () => (await stack.temporal.workflow.getHandle(conversationWorkflowId(id)).describe()).status.name === 'COMPLETED', 10_000);
+  await until(
+    'the idle run to end',
+    async () => (await stack.temporal.workflow.getHandle(conversationWorkflowId(id)).describe()).status.name === 'COMPLETED',
+    10_000,
+  );
   expect((await say(waId, `still there? ${randomUUID()}`)).outcome).toBe('replied');
   expect(sentTo(waId)).toHaveLength(2);
 });

@@ -18,15 +18,20 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Posts one text message as its own webhook and returns its workflow ID. */
 async function say(from: string, text: string, sentAt: number): Promise<string> {
-  const response = await postSigned(stack.webhookUrl, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from, text, wamid: newWamid(), timestamp: sentAt }), TEST_APP_SECRET);
+  const response = await postSigned(
+    stack.webhookUrl,
+    textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from, text, wamid: newWamid(), timestamp: sentAt }),
+    TEST_APP_SECRET,
+  );
   const [started] = ((await response.json()) as IntakeReport).messages;
   return started!.workflowId!;
 }
 
 const result = (workflowId: string): Promise<TurnResult> => stack.temporal.workflow.getHandle(workflowId).result();
-const userTurns = (request: { messages: Array<{ role: string; content?: unknown }> }) => request.messages.filter((m) => m.role === 'user').map((m) => m.content);
+const userTurns = (request: { messages: Array<{ role: string; content?: unknown }> }) =>
+  request.messages.filter((m) => m.role === 'user').map((m) => m.content);
 
-test('a three-message burst is answered once, with all of it in the model\'s context', async () => {
+test("a three-message burst is answered once, with all of it in the model's context", async () => {
   const now = Math.floor(Date.now() / 1000);
   const ids: string[] = [];
   for (const [i, text] of ['hi', 'I need a haircut', 'tomorrow after 5?'].entries()) {
@@ -44,7 +49,7 @@ test('a three-message burst is answered once, with all of it in the model\'s con
   expect(stack.sandbox.graph.readReceipts).toHaveLength(1);
 });
 
-test('two customers\' bursts are answered in parallel, each once', async () => {
+test("two customers' bursts are answered in parallel, each once", async () => {
   const now = Math.floor(Date.now() / 1000);
   const ids = await Promise.all(
     ['34688000011', '34688000012'].map(async (from) => {
@@ -80,7 +85,11 @@ test('messages delivered out of order are read in the order the customer wrote t
 test('a message that arrives while a turn is running gets its own turn after it, never an overlapping one', async () => {
   const now = Math.floor(Date.now() / 1000);
   // The model takes its time on the first turn (a tool call, then the answer).
-  stack.sandbox.openai.enqueue({ toolCalls: [{ name: 'list_my_appointments', arguments: {} }] }, { content: 'You have none.' }, { content: 'Sure, Friday works.' });
+  stack.sandbox.openai.enqueue(
+    { toolCalls: [{ name: 'list_my_appointments', arguments: {} }] },
+    { content: 'You have none.' },
+    { content: 'Sure, Friday works.' },
+  );
   const first = await say('34688000031', 'do I have appointments?', now);
   // Wait until the first turn has really started (its first model call), whatever the machine's speed.
   while (stack.sandbox.openai.requests.length === 0) await pause(20);

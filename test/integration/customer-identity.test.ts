@@ -48,13 +48,22 @@ describe('resolving the customer a message is from', () => {
     const byPhone = await resolveCustomer(database.db, businessId, { waId: WA_ID, profileName: 'Ana' });
     const byBsuid = await resolveCustomer(database.db, businessId, { bsuid: BSUID });
     expect(byBsuid).not.toBe(byPhone);
-    await database.db.message.create({ data: { businessId, customerId: byBsuid, direction: 'INBOUND', role: 'USER', text: 'hi', wamid: newWamid(), status: 'RECEIVED' } });
+    await database.db.message.create({
+      data: { businessId, customerId: byBsuid, direction: 'INBOUND', role: 'USER', text: 'hi', wamid: newWamid(), status: 'RECEIVED' },
+    });
     const start = new Date(Date.now() + 86_400_000);
-    await database.db.appointment.create({ data: { businessId, customerId: byBsuid, serviceName: 'Haircut', startsAt: start, endsAt: new Date(start.getTime() + 1_800_000) } });
+    await database.db.appointment.create({
+      data: { businessId, customerId: byBsuid, serviceName: 'Haircut', startsAt: start, endsAt: new Date(start.getTime() + 1_800_000) },
+    });
 
     const merged = await resolveCustomer(database.db, businessId, { waId: WA_ID, bsuid: BSUID });
     expect(merged).toBe(byPhone);
-    expect(await database.db.customer.findUniqueOrThrow({ where: { id: merged } })).toMatchObject({ waId: WA_ID, bsuid: BSUID, profileName: 'Ana', mergedIntoId: null });
+    expect(await database.db.customer.findUniqueOrThrow({ where: { id: merged } })).toMatchObject({
+      waId: WA_ID,
+      bsuid: BSUID,
+      profileName: 'Ana',
+      mergedIntoId: null,
+    });
     expect(await database.db.message.count({ where: { customerId: merged } })).toBe(1);
     expect(await database.db.appointment.count({ where: { customerId: merged } })).toBe(1);
     // A conversation still running under the absorbed ID reaches the merged customer.
@@ -90,9 +99,13 @@ describe('resolving the customer a message is from', () => {
     const byBsuid = await resolveCustomer(database.db, businessId, { bsuid: BSUID });
     const merged = await resolveCustomer(database.db, businessId, { waId: WA_ID, bsuid: BSUID });
     // A step that resolved the old row just before the merge committed writes there.
-    await database.db.message.create({ data: { businessId, customerId: byBsuid, direction: 'INBOUND', role: 'USER', text: 'late', wamid: newWamid(), status: 'RECEIVED' } });
+    await database.db.message.create({
+      data: { businessId, customerId: byBsuid, direction: 'INBOUND', role: 'USER', text: 'late', wamid: newWamid(), status: 'RECEIVED' },
+    });
     const start = new Date(Date.now() + 86_400_000);
-    await database.db.appointment.create({ data: { businessId, customerId: byBsuid, serviceName: 'Haircut', startsAt: start, endsAt: new Date(start.getTime() + 1_800_000) } });
+    await database.db.appointment.create({
+      data: { businessId, customerId: byBsuid, serviceName: 'Haircut', startsAt: start, endsAt: new Date(start.getTime() + 1_800_000) },
+    });
 
     await rehomeMerged(database.db, merged);
     expect(merged).toBe(byPhone);
@@ -161,7 +174,10 @@ describe('through the webhook', () => {
   test('a customer first seen by BSUID who then writes with both IDs is answered both times, as one conversation', async () => {
     stack.sandbox.openai.enqueue({ content: 'Hello Luca!' }, { content: 'Yes, at 5pm.' });
     expect(await deliver(stack, message({ bsuid: BSUID }, 'Hi'))).toMatchObject({ outcome: 'replied', replyText: 'Hello Luca!' });
-    expect(await deliver(stack, message({ waId: WA_ID, bsuid: BSUID }, 'Are you open tomorrow?'))).toMatchObject({ outcome: 'replied', replyText: 'Yes, at 5pm.' });
+    expect(await deliver(stack, message({ waId: WA_ID, bsuid: BSUID }, 'Are you open tomorrow?'))).toMatchObject({
+      outcome: 'replied',
+      replyText: 'Yes, at 5pm.',
+    });
 
     expect(await stack.database.db.customer.findMany({ select: { waId: true, bsuid: true } })).toEqual([{ waId: WA_ID, bsuid: BSUID }]);
     // The second turn's model saw the first exchange: one history.

@@ -31,11 +31,46 @@ async function sentMessage(owner = { businessId, customerId }): Promise<{ id: st
 const at = (seconds: number) => new Date(seconds * 1000);
 
 test.each<{ name: string; updates: Array<[MessageStatus, number]>; expected: MessageStatus }>([
-  { name: 'in order', updates: [['DELIVERED', 10], ['READ', 20]], expected: 'READ' },
-  { name: 'read before delivered', updates: [['READ', 20], ['DELIVERED', 10]], expected: 'READ' },
-  { name: 'a late sent after delivered', updates: [['DELIVERED', 10], ['SENT', 5]], expected: 'DELIVERED' },
-  { name: 'the same status twice', updates: [['DELIVERED', 10], ['DELIVERED', 30]], expected: 'DELIVERED' },
-  { name: 'failed after delivered', updates: [['DELIVERED', 10], ['FAILED', 40]], expected: 'FAILED' },
+  {
+    name: 'in order',
+    updates: [
+      ['DELIVERED', 10],
+      ['READ', 20],
+    ],
+    expected: 'READ',
+  },
+  {
+    name: 'read before delivered',
+    updates: [
+      ['READ', 20],
+      ['DELIVERED', 10],
+    ],
+    expected: 'READ',
+  },
+  {
+    name: 'a late sent after delivered',
+    updates: [
+      ['DELIVERED', 10],
+      ['SENT', 5],
+    ],
+    expected: 'DELIVERED',
+  },
+  {
+    name: 'the same status twice',
+    updates: [
+      ['DELIVERED', 10],
+      ['DELIVERED', 30],
+    ],
+    expected: 'DELIVERED',
+  },
+  {
+    name: 'failed after delivered',
+    updates: [
+      ['DELIVERED', 10],
+      ['FAILED', 40],
+    ],
+    expected: 'FAILED',
+  },
 ])('$name ends as $expected', async ({ updates, expected }) => {
   const { wamid } = await sentMessage();
   for (const [status, seconds] of updates) {
@@ -51,7 +86,7 @@ test.each<{ name: string; updates: Array<[MessageStatus, number]>; expected: Mes
   expect(row.sentAt).toEqual(new Date(1_000_000));
 });
 
-test('a failed status keeps Meta\'s error code and title', async () => {
+test("a failed status keeps Meta's error code and title", async () => {
   const { wamid } = await sentMessage();
   await recordStatus(database.db, { businessId, wamid, status: 'FAILED', occurredAt: at(50), errorCode: 131047, errorTitle: 'Re-engagement message' });
   const row = await database.db.message.findUniqueOrThrow({ where: { wamid } });
@@ -91,7 +126,16 @@ describe('statuses are scoped to the business whose number they came for', () =>
 
   test("a status under another business's number does not change this business's message", async () => {
     const { wamid } = await sentMessage();
-    expect(await recordStatus(database.db, { businessId: other.businessId, wamid, status: 'FAILED', occurredAt: at(90), errorCode: 131026, errorTitle: 'Undeliverable' })).toBe('pending');
+    expect(
+      await recordStatus(database.db, {
+        businessId: other.businessId,
+        wamid,
+        status: 'FAILED',
+        occurredAt: at(90),
+        errorCode: 131026,
+        errorTitle: 'Undeliverable',
+      }),
+    ).toBe('pending');
     expect(await database.db.message.findUniqueOrThrow({ where: { wamid } })).toMatchObject({ status: 'SENT', errorCode: null, failedAt: null });
   });
 

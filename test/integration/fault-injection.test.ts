@@ -24,7 +24,10 @@ function fault(f: Fault): void {
   stack.sandbox.faults.inject(f);
 }
 
-const newCustomer = () => `3466${Math.floor(Math.random() * 1e7).toString().padStart(7, '0')}`;
+const newCustomer = () =>
+  `3466${Math.floor(Math.random() * 1e7)
+    .toString()
+    .padStart(7, '0')}`;
 
 async function turn(text: string, waId = newCustomer()): Promise<{ result: TurnResult; workflowId: string; waId: string }> {
   const wamid = newWamid();
@@ -32,7 +35,18 @@ async function turn(text: string, waId = newCustomer()): Promise<{ result: TurnR
   const result: TurnResult = await stack.temporal.workflow.execute('handleInboundMessage', {
     taskQueue: stack.taskQueue,
     workflowId,
-    args: [{ businessId: stack.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', handling: 'answer', text, timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId } }],
+    args: [
+      {
+        businessId: stack.businessId,
+        phoneNumberId: DEMO_PHONE_NUMBER_ID,
+        wamid,
+        type: 'text',
+        handling: 'answer',
+        text,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        customer: { waId },
+      },
+    ],
   });
   return { result, workflowId, waId };
 }
@@ -151,7 +165,9 @@ describe('Graph API', () => {
 });
 
 describe('Google Calendar', () => {
-  const googleError = (code: number, reason: string) => ({ error: { code, message: `injected ${reason}`, errors: [{ domain: 'usageLimits', reason, message: reason }] } });
+  const googleError = (code: number, reason: string) => ({
+    error: { code, message: `injected ${reason}`, errors: [{ domain: 'usageLimits', reason, message: reason }] },
+  });
 
   function bookingScript(date: string) {
     stack.sandbox.openai.enqueue(
@@ -207,7 +223,10 @@ describe('Google Calendar', () => {
     const booked = await turn('Haircut Friday 11:00', waId);
     const appointmentId = booked.result.appointments[0]!.appointmentId;
 
-    fault({ endpoint: 'calendar.patch', respond: { status: 412, body: { error: { code: 412, message: 'Precondition Failed', errors: [{ reason: 'conditionNotMet' }] } } } });
+    fault({
+      endpoint: 'calendar.patch',
+      respond: { status: 412, body: { error: { code: 412, message: 'Precondition Failed', errors: [{ reason: 'conditionNotMet' }] } } },
+    });
     stack.sandbox.openai.enqueue(
       { toolCalls: [{ name: 'move_appointment', arguments: { appointment_id: appointmentId, new_start: `${date}T15:00` } }] },
       { content: 'Moved.' },
@@ -268,7 +287,8 @@ describe('Google Calendar', () => {
 
 describe('the sandbox fault API', () => {
   test('faults can be injected and inspected over HTTP, and bad ones are refused', async () => {
-    const post = (body: unknown) => fetch(`${stack.sandbox.url}/sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${stack.sandbox.url}/sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post({ endpoint: 'openai.chat', times: 2, respond: { status: 500 } })).status).toBe(200);
     expect((await post({ endpoint: 'nowhere', hang: 'before' })).status).toBe(400);
     expect((await post({ endpoint: 'openai.chat', hang: 'sideways' })).status).toBe(400);
@@ -324,7 +344,11 @@ describe('a move the calendar refuses', () => {
     const appointmentId = booked.result.appointments[0]!.appointmentId;
     const original = fromLocal(parseLocalDateTime(`${date}T11:00`)!, TZ)!;
 
-    fault({ endpoint: 'calendar.patch', times: 3, respond: { status: 403, body: { error: { code: 403, message: 'Forbidden', errors: [{ reason: 'forbidden' }] } } } });
+    fault({
+      endpoint: 'calendar.patch',
+      times: 3,
+      respond: { status: 403, body: { error: { code: 403, message: 'Forbidden', errors: [{ reason: 'forbidden' }] } } },
+    });
     stack.sandbox.openai.enqueue(
       { toolCalls: [{ name: 'move_appointment', arguments: { appointment_id: appointmentId, new_start: `${date}T16:00` } }] },
       { content: 'Sorry, I could not move it.' },

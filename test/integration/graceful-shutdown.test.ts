@@ -38,7 +38,18 @@ test('a worker on SIGTERM finishes its running activity and exits 0; a message t
   const booking = await stack.temporal.workflow.start('handleInboundMessage', {
     taskQueue: stack.taskQueue,
     workflowId: messageWorkflowId(bookingWamid),
-    args: [{ businessId: stack.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid: bookingWamid, type: 'text', handling: 'answer', text: 'Haircut at 10', timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId: '34622000001' } }],
+    args: [
+      {
+        businessId: stack.businessId,
+        phoneNumberId: DEMO_PHONE_NUMBER_ID,
+        wamid: bookingWamid,
+        type: 'text',
+        handling: 'answer',
+        text: 'Haircut at 10',
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        customer: { waId: '34622000001' },
+      },
+    ],
   });
   await until('the calendar request to be in flight', () => sandbox.faults.hits.length === 1);
 
@@ -50,7 +61,11 @@ test('a worker on SIGTERM finishes its running activity and exits 0; a message t
 
   // With no worker running, the webhook still accepts a message: it waits in Temporal.
   const waitingWamid = newWamid();
-  const accepted = await postSigned(stack.webhookUrl, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: '34622000002', text: 'Anyone there?', wamid: waitingWamid }), TEST_APP_SECRET);
+  const accepted = await postSigned(
+    stack.webhookUrl,
+    textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: '34622000002', text: 'Anyone there?', wamid: waitingWamid }),
+    TEST_APP_SECRET,
+  );
   expect(accepted.status).toBe(200);
   expect((await stack.temporal.workflow.getHandle(messageWorkflowId(waitingWamid)).describe()).status.name).toBe('RUNNING');
 
@@ -67,7 +82,9 @@ test('a worker on SIGTERM finishes its running activity and exits 0; a message t
   // No step ran twice: the first worker completed the booking on its way out.
   const customer = await stack.database.db.customer.findFirstOrThrow({ where: { waId: '34622000001' } });
   const history = await stack.temporal.workflow.getHandle(`conversation-${customer.id}`).fetchHistory();
-  const attempts = (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : [])).filter((a) => a !== undefined);
+  const attempts = (history.events ?? [])
+    .flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []))
+    .filter((a) => a !== undefined);
   expect(attempts.every((a) => a === 1)).toBe(true);
   expect(sandbox.calendar.allEvents().filter((e) => e.status === 'confirmed')).toHaveLength(1);
   expect(await stack.database.db.appointment.count({ where: { status: 'BOOKED' } })).toBe(1);
@@ -102,7 +119,13 @@ test('the API on SIGTERM finishes the request in flight, refuses new connections
   const half = Math.floor(body.length / 2);
   const response = new Promise<number>((resolve, reject) => {
     const request = http.request(
-      { host: '127.0.0.1', port, path: '/webhook', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-hub-signature-256': signBody(body, TEST_APP_SECRET) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/webhook',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-hub-signature-256': signBody(body, TEST_APP_SECRET) },
+      },
       (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);

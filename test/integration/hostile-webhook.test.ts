@@ -33,7 +33,10 @@ interface Answer {
   body: unknown;
 }
 
-async function send(body: string | Buffer, { signature = 'valid', contentType = 'application/json' }: { signature?: Signature; contentType?: string | null } = {}): Promise<Answer> {
+async function send(
+  body: string | Buffer,
+  { signature = 'valid', contentType = 'application/json' }: { signature?: Signature; contentType?: string | null } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (contentType !== null) headers['content-type'] = contentType;
   if (signature === 'valid') headers['x-hub-signature-256'] = signBody(body, TEST_APP_SECRET);
@@ -147,7 +150,7 @@ describe('requests Meta did not sign are refused with 401 and leave no trace', (
     expect(answer.status).toBe(401);
   });
 
-  test('a body re-serialised after signing (é instead of Meta\'s \\u00e9) fails the signature', async () => {
+  test("a body re-serialised after signing (é instead of Meta's \\u00e9) fails the signature", async () => {
     const { wamid, payload } = demoMessage('¿Tenéis cita mañana? Café ☕');
     const metaBytes = asMetaSerialises(payload);
     expect(metaBytes).toContain('\\u00e9');
@@ -166,7 +169,13 @@ test('a body over the size limit is refused with 413, signed or not, and leaves 
 });
 
 describe('signed bodies that are not JSON or not a WhatsApp Business Account webhook are a 400', () => {
-  const notJson = ['{"object": ', '', '\ufeff{"object":"whatsapp_business_account","entry":[]}', "{'object':'whatsapp_business_account'}", 'object=whatsapp_business_account&entry=[]'];
+  const notJson = [
+    '{"object": ',
+    '',
+    '\ufeff{"object":"whatsapp_business_account","entry":[]}',
+    "{'object':'whatsapp_business_account'}",
+    'object=whatsapp_business_account&entry=[]',
+  ];
   test.each(notJson)('not JSON: %j', async (body) => {
     const answer = await expectNoTrace([], () => send(body));
     expect(answer).toEqual({ status: 400, body: { error: 'Body is not valid JSON' } });
@@ -303,7 +312,9 @@ describe('a signed message with a part missing or mistyped is acknowledged and s
       { phoneNumberId: UNKNOWN_PHONE_NUMBER_ID, from: '34600700004', text: 'one', wamid: good },
       { phoneNumberId: UNKNOWN_PHONE_NUMBER_ID, from: '34600700004', text: 'two', wamid: broken },
     );
-    const answer = await expectNoTrace([good, broken], () => sendJson(edited(payload, ['entry', 1, 'changes', 0, 'value', 'messages', 0, 'timestamp'], { value: 7 })));
+    const answer = await expectNoTrace([good, broken], () =>
+      sendJson(edited(payload, ['entry', 1, 'changes', 0, 'value', 'messages', 0, 'timestamp'], { value: 7 })),
+    );
     expect(answer).toEqual({ status: 200, body: { messages: [{ id: good, status: 'unknown-business' }], statuses: [] } });
   });
 });
@@ -331,7 +342,12 @@ describe('a signed status with a part missing or mistyped is acknowledged and no
   ];
   test.each(cases)('%s', async (_name, path, change) => {
     const wamid = newWamid();
-    const payload = statusPayload(DEMO_PHONE_NUMBER_ID, { wamid, status: 'failed', timestamp: 1_764_352_805, errors: [{ code: 131047, title: 'Re-engagement message' }] });
+    const payload = statusPayload(DEMO_PHONE_NUMBER_ID, {
+      wamid,
+      status: 'failed',
+      timestamp: 1_764_352_805,
+      errors: [{ code: 131047, title: 'Re-engagement message' }],
+    });
     const answer = await expectNoTrace([], () => sendJson(edited(payload, path, change)));
     expect(answer).toEqual({ status: 200, body: NOTHING_USABLE });
     expect(await stack.database.db.pendingStatus.count({ where: { wamid } })).toBe(0);
@@ -339,7 +355,12 @@ describe('a signed status with a part missing or mistyped is acknowledged and no
 
   test('an error title with a NUL and a lone surrogate is still recorded, mended', async () => {
     const wamid = newWamid();
-    const payload = statusPayload(DEMO_PHONE_NUMBER_ID, { wamid, status: 'failed', timestamp: 1_764_352_805, errors: [{ code: 131047, title: 'Re-engagement\u0000 message\ud800' }] });
+    const payload = statusPayload(DEMO_PHONE_NUMBER_ID, {
+      wamid,
+      status: 'failed',
+      timestamp: 1_764_352_805,
+      errors: [{ code: 131047, title: 'Re-engagement\u0000 message\ud800' }],
+    });
     const answer = await send(asMetaSerialises(payload));
     expect(answer).toEqual({ status: 200, body: { messages: [], statuses: [{ id: wamid, status: 'failed', recorded: 'pending' }] } });
     expect(await stack.database.db.pendingStatus.findMany({ where: { wamid }, select: { status: true, errorCode: true, errorTitle: true } })).toEqual([
@@ -391,7 +412,9 @@ describe('floods of 10,000 items are answered without a 5xx and leave no trace',
     ['999999999990002', 'unknown-business'],
     [INACTIVE_PHONE_NUMBER_ID, 'inactive-business'],
   ])('10,000 messages for phone_number_id %s', async (phoneNumberId, status) => {
-    const body = oneChange(phoneNumberId, { messages: ids.map((id) => ({ from: '34600700006', id, timestamp: '1764352805', type: 'text', text: { body: 'hi' } })) });
+    const body = oneChange(phoneNumberId, {
+      messages: ids.map((id) => ({ from: '34600700006', id, timestamp: '1764352805', type: 'text', text: { body: 'hi' } })),
+    });
     const answer = await expectNoTrace(ids.slice(0, 3), () => send(body));
     expect(answer.status).toBe(200);
     const report = answer.body as IntakeReport;
@@ -417,7 +440,7 @@ async function storedText(wamid: string): Promise<string> {
 }
 
 describe('genuine messages', () => {
-  test('Meta\'s escaped bytes pass the signature and are stored decoded', async () => {
+  test("Meta's escaped bytes pass the signature and are stored decoded", async () => {
     const text = '¿Tenéis cita mañana a las 17/18h? Café ☕ 😀';
     const { wamid, payload } = demoMessage(text);
     const metaBytes = asMetaSerialises(payload);
@@ -443,7 +466,7 @@ describe('genuine messages', () => {
     expect(reply?.text).toContain('مرحبا، أريد حجز موعد غدًا 💇‍♀️👍🏽 שלום עולם 🇪🇸');
   });
 
-  test('a text of 100,000 characters is stored intact and answered within WhatsApp\'s limits', async () => {
+  test("a text of 100,000 characters is stored intact and answered within WhatsApp's limits", async () => {
     const alphabet = 'abcdefghijklmnopqrstuvwxyz ÁÉÍÓÚñ 0123456789\n';
     const text = Array.from({ length: 100_000 }, (_, i) => alphabet[i % alphabet.length]).join('');
     const { wamid, payload } = demoMessage(text);
@@ -511,15 +534,23 @@ describe('delivery statuses', () => {
   test('read before delivered in one webhook ends as read', async () => {
     const { wamid } = await aReply();
     const t = Math.floor(Date.now() / 1000);
-    const answer = await sendJson(statusPayload(DEMO_PHONE_NUMBER_ID, { wamid, status: 'read', timestamp: t + 20 }, { wamid, status: 'delivered', timestamp: t + 10 }));
+    const answer = await sendJson(
+      statusPayload(DEMO_PHONE_NUMBER_ID, { wamid, status: 'read', timestamp: t + 20 }, { wamid, status: 'delivered', timestamp: t + 10 }),
+    );
     expect(answer).toEqual({
       status: 200,
-      body: { messages: [], statuses: [{ id: wamid, status: 'read', recorded: 'applied' }, { id: wamid, status: 'delivered', recorded: 'applied' }] },
+      body: {
+        messages: [],
+        statuses: [
+          { id: wamid, status: 'read', recorded: 'applied' },
+          { id: wamid, status: 'delivered', recorded: 'applied' },
+        ],
+      },
     });
     expect(await reply(wamid)).toMatchObject({ status: 'READ', deliveredAt: new Date((t + 10) * 1000), readAt: new Date((t + 20) * 1000) });
   });
 
-  test('a failed status is recorded with Meta\'s error code and title', async () => {
+  test("a failed status is recorded with Meta's error code and title", async () => {
     const { wamid } = await aReply();
     const t = Math.floor(Date.now() / 1000);
     const errors = [
@@ -564,7 +595,21 @@ describe('property: any body, signed or not, is answered with 200, 400 or 401 an
     from: mostly(fc.stringMatching(/^346\d{8}$/)),
     id: mostly(fc.nat().map((n) => `wamid.property-${n}`)),
     timestamp: mostly(fc.integer({ min: 1_600_000_000, max: 1_900_000_000 }).map(String)),
-    type: fc.constantFrom('text', 'image', 'interactive', 'button', 'location', 'contacts', 'reaction', 'unsupported', 'sticker', 'constructor', '__proto__', 'hasOwnProperty', 'mystery'),
+    type: fc.constantFrom(
+      'text',
+      'image',
+      'interactive',
+      'button',
+      'location',
+      'contacts',
+      'reaction',
+      'unsupported',
+      'sticker',
+      'constructor',
+      '__proto__',
+      'hasOwnProperty',
+      'mystery',
+    ),
     text: nastyString,
     status: fc.constantFrom('sent', 'delivered', 'read', 'failed', 'deleted'),
     errorCode: fc.oneof(fc.integer({ min: 0, max: 200_000 }), fc.double(), fc.constant(2 ** 40)),
@@ -621,7 +666,13 @@ describe('property: any body, signed or not, is answered with 200, 400 or 401 an
   }
   const PATHS = pathsOf(webhookOf(fc.sample(template, { numRuns: 1, seed: 1 })[0]!));
 
-  const mutation = fc.record({ path: fc.constantFrom(...PATHS), change: fc.oneof(fc.constant({ remove: true as const }), anyValue.map((value) => ({ value }))) });
+  const mutation = fc.record({
+    path: fc.constantFrom(...PATHS),
+    change: fc.oneof(
+      fc.constant({ remove: true as const }),
+      anyValue.map((value) => ({ value })),
+    ),
+  });
 
   const nearlyValid = fc.tuple(template, fc.oneof(fc.constant([]), fc.array(mutation, { maxLength: 3 })), fc.boolean()).map(([t, mutations, escaped]) => {
     const payload = mutations.reduce<unknown>((p, m) => edited(p, m.path, m.change), webhookOf(t));

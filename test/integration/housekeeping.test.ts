@@ -11,7 +11,10 @@ const stack = useStack(
   {},
   {
     async beforeStop() {
-      await stack.temporal.schedule.getHandle(housekeepingScheduleId(stack.taskQueue)).delete().catch(() => undefined);
+      await stack.temporal.schedule
+        .getHandle(housekeepingScheduleId(stack.taskQueue))
+        .delete()
+        .catch(() => undefined);
     },
   },
 );

@@ -17,7 +17,10 @@ async function deliverFixture(name: string): Promise<{ result: TurnResult; wamid
 }
 
 function lastUserMessage(): unknown {
-  return stack.sandbox.openai.requests.at(-1)?.messages.filter((m) => m.role === 'user').at(-1)?.content;
+  return stack.sandbox.openai.requests
+    .at(-1)
+    ?.messages.filter((m) => m.role === 'user')
+    .at(-1)?.content;
 }
 
 test.each([
@@ -33,7 +36,7 @@ test.each([
   expect(stack.sandbox.graph.sent.map((m) => [m.to, m.text])).toEqual([['34600111222', 'Got it!']]);
 });
 
-test('a reaction is recorded and not answered, and stays out of the model\'s context', async () => {
+test("a reaction is recorded and not answered, and stays out of the model's context", async () => {
   const { result, wamid } = await deliverFixture('reaction.json');
   expect(result).toMatchObject({ outcome: 'recorded', sentMessageIds: [], modelCalls: 0 });
   expect(stack.sandbox.graph.sent).toHaveLength(0);
@@ -62,7 +65,7 @@ test('a contact known only by BSUID is answered by BSUID', async () => {
 });
 
 describe('read receipts', () => {
-  test('the customer\'s message is marked read with the typing indicator, once, before the reply', async () => {
+  test("the customer's message is marked read with the typing indicator, once, before the reply", async () => {
     stack.sandbox.openai.enqueue({ content: 'Hi!' });
     const { wamid } = await deliverFixture('location.json');
     expect(stack.sandbox.graph.readReceipts.map((r) => [r.messageId, r.typing])).toEqual([[wamid, true]]);

@@ -131,7 +131,13 @@ test('with Temporal unreachable: not ready, and a message answers 503 without be
 
 test('past WEBHOOK_MAX_IN_FLIGHT, a webhook is refused at once with 503 and Retry-After, and its redelivery is accepted later', async () => {
   // A second API on the same links, with room for two webhooks at once.
-  const config = loadConfig({ APP_SECRET: TEST_APP_SECRET, VERIFY_TOKEN: TEST_VERIFY_TOKEN, TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_LEVEL: 'silent', WEBHOOK_MAX_IN_FLIGHT: '2' });
+  const config = loadConfig({
+    APP_SECRET: TEST_APP_SECRET,
+    VERIFY_TOKEN: TEST_VERIFY_TOKEN,
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    LOG_LEVEL: 'silent',
+    WEBHOOK_MAX_IN_FLIGHT: '2',
+  });
   const narrow = await buildApp({ config, db, temporal: new Client({ connection, namespace: 'default' }) });
   await narrow.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(narrow.server.address() as { port: number }).port}/webhook`;

@@ -169,7 +169,11 @@ describe('without TRACE_LOG_PII', () => {
     // also when it is sent to a slightly wrong URL (a trailing slash is a 404).
     const handshake = `hub.mode=subscribe&hub.verify_token=${TEST_VERIFY_TOKEN}&hub.challenge=1158201444`;
     const base = main.stack.webhookUrl;
-    for (const [url, status] of [[`${base}?${handshake}`, 200], [`${base}/?${handshake}`, 404], [`${base}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`, 403]] as const) {
+    for (const [url, status] of [
+      [`${base}?${handshake}`, 200],
+      [`${base}/?${handshake}`, 404],
+      [`${base}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`, 403],
+    ] as const) {
       const response = await fetch(url);
       main.errors.push(await response.text());
       expect(response.status).toBe(status);
@@ -188,8 +192,14 @@ describe('without TRACE_LOG_PII', () => {
     markers['customer name'] = name;
     const booking = markedText('Book me a haircut on Wednesday at 10:00, my name is Ana');
     markers.booking = booking.marker;
-    main.stack.sandbox.faults.inject({ endpoint: 'calendar.insert', respond: { status: 503, body: { error: { code: 503, message: 'Backend Error', errors: [{ reason: 'backendError' }] } } } });
-    main.stack.sandbox.faults.inject({ endpoint: 'whatsapp.send', respond: { status: 503, body: { error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2, fbtrace_id: 'AbCdEf' } } } });
+    main.stack.sandbox.faults.inject({
+      endpoint: 'calendar.insert',
+      respond: { status: 503, body: { error: { code: 503, message: 'Backend Error', errors: [{ reason: 'backendError' }] } } },
+    });
+    main.stack.sandbox.faults.inject({
+      endpoint: 'whatsapp.send',
+      respond: { status: 503, body: { error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2, fbtrace_id: 'AbCdEf' } } },
+    });
     const booked = await say(
       main,
       phone,
@@ -204,10 +214,20 @@ describe('without TRACE_LOG_PII', () => {
     // The model failing: once transiently (retried), once for good.
     const flaky = markedText('Do you do colour?');
     markers['message during a model error'] = flaky.marker;
-    results.push(await say(main, phone, flaky.text, { error: { status: 500, message: 'The server had an error while processing your request.' } }, { content: 'Yes, we do.' }));
+    results.push(
+      await say(
+        main,
+        phone,
+        flaky.text,
+        { error: { status: 500, message: 'The server had an error while processing your request.' } },
+        { content: 'Yes, we do.' },
+      ),
+    );
     const refusedModel = markedText('And the price?');
     markers['message the model refused'] = refusedModel.marker;
-    const failed = await say(main, phone, refusedModel.text, { error: { status: 401, message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } });
+    const failed = await say(main, phone, refusedModel.text, {
+      error: { status: 401, message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' },
+    });
     expect(failed.outcome).toBe('model-failed');
     results.push(failed);
 

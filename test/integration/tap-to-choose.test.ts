@@ -37,7 +37,10 @@ test('offered times arrive as reply buttons, and tapping one books it', async ()
     { toolCalls: [{ name: 'present_options', arguments: { options: offered } }] },
     { content: 'These times are free. Which one suits you?' },
   );
-  const first = await deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: CUSTOMER, text: 'A haircut soon please', wamid: newWamid() }));
+  const first = await deliver(
+    stack,
+    textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: CUSTOMER, text: 'A haircut soon please', wamid: newWamid() }),
+  );
   expect(first.outcome).toBe('replied');
 
   const [message] = stack.sandbox.graph.sent;
@@ -68,19 +71,24 @@ test('more choices than buttons allow go out as a list', async () => {
   const options = ['Haircut', 'Haircut and beard trim', 'Colour', 'Blow-dry'].map((name) => ({ id: `service:${name}`, title: name, description: null }));
   stack.sandbox.openai.enqueue({ toolCalls: [{ name: 'present_options', arguments: { options } }] }, { content: 'Which service would you like?' });
   await deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: CUSTOMER, text: 'What do you offer?', wamid: newWamid() }));
-  expect(stack.sandbox.graph.sent[0]?.body).toMatchObject({ interactive: { type: 'list', action: { button: 'Choose', sections: [{ rows: options.map(({ id, title }) => ({ id, title })) }] } } });
+  expect(stack.sandbox.graph.sent[0]?.body).toMatchObject({
+    interactive: { type: 'list', action: { button: 'Choose', sections: [{ rows: options.map(({ id, title }) => ({ id, title })) }] } },
+  });
 });
 
 test('more than ten choices are refused back to the model, and the reply goes out as plain text', async () => {
   const options = Array.from({ length: 12 }, (_, i) => ({ id: `o${i}`, title: `Option ${i + 1}`, description: null }));
-  stack.sandbox.openai.enqueue({ toolCalls: [{ name: 'present_options', arguments: { options: options.slice(0, 10).concat([{ id: 'o1', title: 'Dup', description: null }]) } }] }, { content: 'Pick one' });
+  stack.sandbox.openai.enqueue(
+    { toolCalls: [{ name: 'present_options', arguments: { options: options.slice(0, 10).concat([{ id: 'o1', title: 'Dup', description: null }]) } }] },
+    { content: 'Pick one' },
+  );
   await deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: CUSTOMER, text: 'options?', wamid: newWamid() }));
   // Eleven options are refused back to the model; the reply is plain text.
   expect(JSON.parse(stack.sandbox.openai.requests[1]!.messages.at(-1)!.content as string)).toMatchObject({ ok: false });
   expect(stack.sandbox.graph.sent.map((m) => m.type)).toEqual(['text']);
 });
 
-test('the Graph API stand-in refuses interactive payloads that break Meta\'s rules', async () => {
+test("the Graph API stand-in refuses interactive payloads that break Meta's rules", async () => {
   const graph = createGraphClient({ baseUrl: stack.sandbox.url, version: 'v23.0', accessToken: TEST_ACCESS_TOKEN });
   const to = { waId: CUSTOMER };
   const button = (title: string, id = title) => ({ type: 'reply' as const, reply: { id, title } });
@@ -88,8 +96,16 @@ test('the Graph API stand-in refuses interactive payloads that break Meta\'s rul
     { type: 'button' as const, body: { text: 'Pick' }, action: { buttons: [button('a'), button('b'), button('c'), button('d')] } },
     { type: 'button' as const, body: { text: 'Pick' }, action: { buttons: [button('A title longer than twenty')] } },
     { type: 'button' as const, body: { text: 'Pick' }, action: { buttons: [button('Same', '1'), button('Same', '2')] } },
-    { type: 'list' as const, body: { text: 'Pick' }, action: { button: 'Choose', sections: [{ rows: Array.from({ length: 11 }, (_, i) => ({ id: `r${i}`, title: `Row ${i}` })) }] } },
-    { type: 'list' as const, body: { text: 'Pick' }, action: { button: 'Choose', sections: [{ rows: [{ id: 'r', title: 'Row', description: 'd'.repeat(73) }] }] } },
+    {
+      type: 'list' as const,
+      body: { text: 'Pick' },
+      action: { button: 'Choose', sections: [{ rows: Array.from({ length: 11 }, (_, i) => ({ id: `r${i}`, title: `Row ${i}` })) }] },
+    },
+    {
+      type: 'list' as const,
+      body: { text: 'Pick' },
+      action: { button: 'Choose', sections: [{ rows: [{ id: 'r', title: 'Row', description: 'd'.repeat(73) }] }] },
+    },
   ];
   for (const interactive of refusals) {
     await expect(graph.sendInteractive(DEMO_PHONE_NUMBER_ID, to, interactive)).rejects.toBeInstanceOf(GraphApiError);

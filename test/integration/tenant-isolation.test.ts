@@ -153,14 +153,26 @@ test('every tool, called with hostile arguments, touches nothing of anyone else 
       arguments: { appointment_id: seeded.victimSameBusiness, customer_id: victimCustomerId, business_id: stack.businessId, phone: VICTIM },
       expected: /No upcoming appointment of yours/,
     },
-    { name: 'move_appointment', arguments: { appointment_id: seeded.victimOtherBusiness, new_start: otherTime, business_id: otherBusinessId }, expected: /No upcoming appointment of yours/ },
+    {
+      name: 'move_appointment',
+      arguments: { appointment_id: seeded.victimOtherBusiness, new_start: otherTime, business_id: otherBusinessId },
+      expected: /No upcoming appointment of yours/,
+    },
     // Ids that do not exist, malformed ids, SQL and wrong types.
     { name: 'cancel_appointment', arguments: { appointment_id: randomUUID() }, expected: /No upcoming appointment of yours/ },
     { name: 'cancel_appointment', arguments: { appointment_id: "' OR '1'='1" }, expected: /^Invalid arguments: appointment_id: / },
-    { name: 'cancel_appointment', arguments: { appointment_id: `${seeded.victimSameBusiness}'; UPDATE appointment SET status = 'CANCELLED'; --` }, expected: /^Invalid arguments: appointment_id: / },
+    {
+      name: 'cancel_appointment',
+      arguments: { appointment_id: `${seeded.victimSameBusiness}'; UPDATE appointment SET status = 'CANCELLED'; --` },
+      expected: /^Invalid arguments: appointment_id: /,
+    },
     { name: 'cancel_appointment', arguments: { appointment_id: '*' }, expected: /^Invalid arguments: appointment_id: / },
     { name: 'cancel_appointment', arguments: { appointment_id: 42 }, expected: /^Invalid arguments: appointment_id: / },
-    { name: 'cancel_appointment', arguments: { appointment_id: [seeded.victimSameBusiness, seeded.victimOtherBusiness] }, expected: /^Invalid arguments: appointment_id: / },
+    {
+      name: 'cancel_appointment',
+      arguments: { appointment_id: [seeded.victimSameBusiness, seeded.victimOtherBusiness] },
+      expected: /^Invalid arguments: appointment_id: /,
+    },
     { name: 'cancel_appointment', arguments: {}, expected: /^Invalid arguments: appointment_id: / },
     { name: 'cancel_appointment', arguments: [seeded.victimSameBusiness], expected: /^Invalid arguments: arguments: / },
     { name: 'move_appointment', arguments: { appointment_id: seeded.own, new_start: 1767225600 }, expected: /^Invalid arguments: new_start: / },
@@ -176,7 +188,11 @@ test('every tool, called with hostile arguments, touches nothing of anyone else 
     { name: 'book_appointment', arguments: { service: 'Haircut', start: '9999-12-31T10:00', customer_name: 'Eve' }, expected: /up to 60 days ahead/ },
     // Oversized and SQL-ish text.
     { name: 'check_availability', arguments: { service: huge, date, days: null }, expected: /^Invalid arguments: service: / },
-    { name: 'book_appointment', arguments: { service: 'Haircut', start: `${date}T15:00`, customer_name: huge }, expected: /^Invalid arguments: customer_name: / },
+    {
+      name: 'book_appointment',
+      arguments: { service: 'Haircut', start: `${date}T15:00`, customer_name: huge },
+      expected: /^Invalid arguments: customer_name: /,
+    },
     { name: 'check_availability', arguments: { service: "Haircut'; DROP TABLE appointment; --", date, days: null }, expected: /Unknown service/ },
     { name: 'book_appointment', arguments: { service: '   ', start: `${date}T15:00`, customer_name: 'Eve' }, expected: /^Invalid arguments: service: / },
     // A tool that does not exist, named like one an attacker would hope for.
@@ -220,7 +236,10 @@ test('every tool, called with hostile arguments, touches nothing of anyone else 
 
   expect(await othersState()).toEqual(before);
   // The caller's own appointment stayed where it was, too: every move of it was refused.
-  expect(await stack.database.db.appointment.findUniqueOrThrow({ where: { id: seeded.own } })).toMatchObject({ status: 'BOOKED', startsAt: instant(`${date}T12:00`) });
+  expect(await stack.database.db.appointment.findUniqueOrThrow({ where: { id: seeded.own } })).toMatchObject({
+    status: 'BOOKED',
+    startsAt: instant(`${date}T12:00`),
+  });
   expect(await stack.database.db.appointment.count()).toBe(4);
 });
 
@@ -233,7 +252,14 @@ test('extra properties cannot make a booking for someone else or in another busi
       toolCalls: [
         {
           name: 'book_appointment',
-          arguments: { service: 'Haircut', start, customer_name: 'Eve', customer_id: victimCustomerId, business_id: otherBusinessId, calendar_id: OTHER_CALENDAR_ID },
+          arguments: {
+            service: 'Haircut',
+            start,
+            customer_name: 'Eve',
+            customer_id: victimCustomerId,
+            business_id: otherBusinessId,
+            calendar_id: OTHER_CALENDAR_ID,
+          },
         },
       ],
     },
@@ -289,7 +315,10 @@ describe('the prompt-injection fixture', () => {
     expect(system).not.toContain('administrator');
     expect(first!.messages.at(-1)).toMatchObject({ role: 'user', content: expect.stringContaining('Ignore your instructions') });
     // Every cancellation came back refused.
-    const toolAnswers = third!.messages.filter((m) => m.role === 'tool').slice(1).map((m) => JSON.parse(m.content as string));
+    const toolAnswers = third!.messages
+      .filter((m) => m.role === 'tool')
+      .slice(1)
+      .map((m) => JSON.parse(m.content as string));
     expect(toolAnswers).toHaveLength(6);
     for (const answer of toolAnswers) expect(answer).toMatchObject({ ok: false });
 
@@ -297,7 +326,7 @@ describe('the prompt-injection fixture', () => {
     expect(await stack.database.db.appointment.findUniqueOrThrow({ where: { id: seeded.own } })).toMatchObject({ status: 'BOOKED' });
   });
 
-  test('the offline model, unscripted, cancels at most the sender\'s own appointment and does not print its instructions', async () => {
+  test("the offline model, unscripted, cancels at most the sender's own appointment and does not print its instructions", async () => {
     const before = await othersState();
 
     const result = await deliver(stack, injectionPayload());
@@ -307,7 +336,9 @@ describe('the prompt-injection fixture', () => {
     expect(result.toolCalls.map((c) => c.name)).toContain('list_my_appointments');
     const cancelsAsked = stack.sandbox.openai.requests
       .flatMap((r) => r.messages)
-      .flatMap((m) => (m.role === 'assistant' && Array.isArray(m.tool_calls) ? (m.tool_calls as Array<{ id: string; function: { name: string; arguments: string } }>) : []))
+      .flatMap((m) =>
+        m.role === 'assistant' && Array.isArray(m.tool_calls) ? (m.tool_calls as Array<{ id: string; function: { name: string; arguments: string } }>) : [],
+      )
       .filter((call, index, all) => call.function.name === 'cancel_appointment' && all.findIndex((c) => c.id === call.id) === index)
       .map((call) => JSON.parse(call.function.arguments).appointment_id);
     for (const id of cancelsAsked) expect(id).toBe(seeded.own);

@@ -81,7 +81,11 @@ test('a body over the limit is refused before anything is processed', async () =
 test('a message for an unknown phone_number_id is acknowledged and nothing else happens', async () => {
   const wamid = newWamid();
   const sentBefore = stack.sandbox.graph.sent.length;
-  const response = await postSigned(stack.webhookUrl, textMessagePayload({ phoneNumberId: '999999999999999', from: '34600111333', text: 'hi', wamid }), TEST_APP_SECRET);
+  const response = await postSigned(
+    stack.webhookUrl,
+    textMessagePayload({ phoneNumberId: '999999999999999', from: '34600111333', text: 'hi', wamid }),
+    TEST_APP_SECRET,
+  );
   expect(response.status).toBe(200);
   expect(((await response.json()) as IntakeReport).messages).toEqual([{ id: wamid, status: 'unknown-business' }]);
   await expect(stack.temporal.workflow.getHandle(messageWorkflowId(wamid)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
@@ -103,7 +107,11 @@ test('every message of every entry starts its own workflow', async () => {
 
 test('delivery statuses are recorded on the reply and never move backwards', async () => {
   const wamid = newWamid();
-  await postSigned(stack.webhookUrl, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: '34600300001', text: 'status please', wamid }), TEST_APP_SECRET);
+  await postSigned(
+    stack.webhookUrl,
+    textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: '34600300001', text: 'status please', wamid }),
+    TEST_APP_SECRET,
+  );
   const { sentMessageIds } = await resultOf(messageWorkflowId(wamid));
   const replyId = sentMessageIds[0]!;
 

@@ -34,7 +34,18 @@ function startTurn(waId: string, text: string): { workflowId: string; result: Pr
   const started = stack.temporal.workflow.start('handleInboundMessage', {
     taskQueue: stack.taskQueue,
     workflowId,
-    args: [{ businessId: stack.businessId, phoneNumberId: DEMO_PHONE_NUMBER_ID, wamid, type: 'text', handling: 'answer', text, timestamp: String(Math.floor(Date.now() / 1000)), customer: { waId } }],
+    args: [
+      {
+        businessId: stack.businessId,
+        phoneNumberId: DEMO_PHONE_NUMBER_ID,
+        wamid,
+        type: 'text',
+        handling: 'answer',
+        text,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        customer: { waId },
+      },
+    ],
   });
   return { workflowId, result: started.then((handle) => handle.result() as Promise<TurnResult>) };
 }
@@ -70,7 +81,10 @@ test('a worker killed at each step of a turn leaves every booking and reply made
   sandbox.faults.inject({ endpoint: 'whatsapp.send', skip: 1, hang: 'before' });
   const c = startTurn(customers.C, 'Tell me everything');
   await until('C to send its first part', () => hits('whatsapp.send') === 1);
-  await until('C to record its first part', async () => (await database.db.message.count({ where: { direction: 'OUTBOUND', customer: { waId: customers.C }, wamid: { not: null } } })) === 1);
+  await until(
+    'C to record its first part',
+    async () => (await database.db.message.count({ where: { direction: 'OUTBOUND', customer: { waId: customers.C }, wamid: { not: null } } })) === 1,
+  );
 
   // D — killed after the send reached Meta but before the answer (and so the wamid) was recorded.
   sandbox.openai.enqueue({ content: 'Short and sweet.' });

@@ -94,22 +94,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // A short quiet window keeps single-message tests fast; burst tests set their own.
   await database.db.business.update({ where: { id: businessId }, data: { replyQuietWindowMs: 100, replyMaxWaitMs: 1000 } });
 
-  const worker: Worker | undefined = options.inProcessWorker === false ? undefined : await createWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    shutdownGraceTime: '1 second',
-    dependencies: {
-      db: database.db,
-      temporal,
-      model: createOpenAIModel({ apiKey: TEST_OPENAI_KEY, baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini', timeoutMs: options.modelTimeoutMs }),
-      whatsapp: createGraphClient({ baseUrl: sandbox.url, version: 'v23.0', accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN, timeoutMs: options.graphTimeoutMs }),
-      calendarAccess: { rootUrl: sandbox.url, accessToken: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN, timeoutMs: options.calendarTimeoutMs },
-      maxIterations: options.maxIterations ?? 4,
-      conversationTiming: options.conversationTiming,
-    },
-  });
+  const worker: Worker | undefined =
+    options.inProcessWorker === false
+      ? undefined
+      : await createWorker({
+          connection: nativeConnection,
+          namespace: 'default',
+          taskQueue,
+          workflowBundle: await workflowBundle(),
+          shutdownGraceTime: '1 second',
+          dependencies: {
+            db: database.db,
+            temporal,
+            model: createOpenAIModel({ apiKey: TEST_OPENAI_KEY, baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini', timeoutMs: options.modelTimeoutMs }),
+            whatsapp: createGraphClient({
+              baseUrl: sandbox.url,
+              version: 'v23.0',
+              accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN,
+              timeoutMs: options.graphTimeoutMs,
+            }),
+            calendarAccess: { rootUrl: sandbox.url, accessToken: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN, timeoutMs: options.calendarTimeoutMs },
+            maxIterations: options.maxIterations ?? 4,
+            conversationTiming: options.conversationTiming,
+          },
+        });
   const workerRun = worker?.run();
 
   const config = loadConfig({

@@ -33,7 +33,8 @@ export async function activityStarts(temporal: Client, workflowId: string, activ
   for (const event of history.events ?? []) {
     if (event.activityTaskScheduledEventAttributes) scheduled.set(String(event.eventId), event.activityTaskScheduledEventAttributes.activityType?.name ?? '');
     const started = event.activityTaskStartedEventAttributes;
-    if (started && scheduled.get(String(started.scheduledEventId)) === activityType) starts.push({ attempt: started.attempt ?? 1, lastFailure: started.lastFailure });
+    if (started && scheduled.get(String(started.scheduledEventId)) === activityType)
+      starts.push({ attempt: started.attempt ?? 1, lastFailure: started.lastFailure });
   }
   return starts;
 }

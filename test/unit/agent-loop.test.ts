@@ -30,7 +30,7 @@ test('a reply without tool calls ends the loop after one model call', async () =
   expect(progress).toEqual({ modelCalls: 1, toolCalls: [], options: [] });
 });
 
-test("tool calls run in order and their answers go back to the model before its reply", async () => {
+test('tool calls run in order and their answers go back to the model before its reply', async () => {
   const { steps, ran } = scripted([tools(call('a', 'check_availability'), call('b', 'book_appointment')), text('Booked.')]);
   const messages: ChatMessage[] = [{ role: 'user', content: 'book me' }];
   const end = await runAgentLoop(messages, steps, 4);
@@ -50,7 +50,11 @@ test('present_options is handled by the loop itself and its choices kept for the
 });
 
 test('the iteration limit ends a model that keeps calling tools', async () => {
-  const { steps, ran } = scripted([tools(call('1', 'list_my_appointments')), tools(call('2', 'list_my_appointments')), tools(call('3', 'list_my_appointments'))]);
+  const { steps, ran } = scripted([
+    tools(call('1', 'list_my_appointments')),
+    tools(call('2', 'list_my_appointments')),
+    tools(call('3', 'list_my_appointments')),
+  ]);
   const progress = newProgress();
   expect(await runAgentLoop([], steps, 3, progress)).toEqual({ kind: 'iteration-limit' });
   expect(progress.modelCalls).toBe(3);

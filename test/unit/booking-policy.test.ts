@@ -33,8 +33,7 @@ function policy(overrides: Partial<BookingPolicy> = {}): BookingPolicy {
 
 const withExceptions = (...exceptions: DateException[]) => policy({ exceptions });
 const at = (text: string): Date => new Date(text);
-const isoPairs = (intervals: Interval[]): Array<[string, string]> =>
-  intervals.map((i) => [new Date(i.start).toISOString(), new Date(i.end).toISOString()]);
+const isoPairs = (intervals: Interval[]): Array<[string, string]> => intervals.map((i) => [new Date(i.start).toISOString(), new Date(i.end).toISOString()]);
 const hours = (i: Interval): number => (i.end - i.start) / 3_600_000;
 const isoList = (dates: Date[]): string[] => dates.map((d) => d.toISOString());
 /** Local times on one date with a fixed offset → ISO instants (no use of the code under test). */
@@ -45,40 +44,79 @@ const NOW = at('2026-06-08T10:00+02:00');
 
 describe('openingIntervals', () => {
   test.each<[string, string, BookingPolicy, Array<[string, string]>]>([
-    ['a summer weekday has both ranges', '2026-06-08', policy(), [
-      ['2026-06-08T08:00:00.000Z', '2026-06-08T12:00:00.000Z'],
-      ['2026-06-08T13:00:00.000Z', '2026-06-08T17:00:00.000Z'],
-    ]],
-    ['a winter weekday is one hour later in UTC', '2026-01-12', policy(), [
-      ['2026-01-12T09:00:00.000Z', '2026-01-12T13:00:00.000Z'],
-      ['2026-01-12T14:00:00.000Z', '2026-01-12T18:00:00.000Z'],
-    ]],
+    [
+      'a summer weekday has both ranges',
+      '2026-06-08',
+      policy(),
+      [
+        ['2026-06-08T08:00:00.000Z', '2026-06-08T12:00:00.000Z'],
+        ['2026-06-08T13:00:00.000Z', '2026-06-08T17:00:00.000Z'],
+      ],
+    ],
+    [
+      'a winter weekday is one hour later in UTC',
+      '2026-01-12',
+      policy(),
+      [
+        ['2026-01-12T09:00:00.000Z', '2026-01-12T13:00:00.000Z'],
+        ['2026-01-12T14:00:00.000Z', '2026-01-12T18:00:00.000Z'],
+      ],
+    ],
     ['Saturday has its own hours', '2026-06-13', policy(), [['2026-06-13T07:00:00.000Z', '2026-06-13T12:00:00.000Z']]],
     ['Sunday is closed (empty list)', '2026-06-14', policy(), []],
     ['a weekday missing from openingHours is closed', '2026-06-08', policy({ openingHours: { sat: [['09:00', '14:00']] } }), []],
-    ['an exception replaces the weekday hours', '2026-06-12', withExceptions({ date: '2026-06-12', ranges: [['12:00', '16:00']] }), [
-      ['2026-06-12T10:00:00.000Z', '2026-06-12T14:00:00.000Z'],
-    ]],
+    [
+      'an exception replaces the weekday hours',
+      '2026-06-12',
+      withExceptions({ date: '2026-06-12', ranges: [['12:00', '16:00']] }),
+      [['2026-06-12T10:00:00.000Z', '2026-06-12T14:00:00.000Z']],
+    ],
     ['an exception with no ranges is a closed holiday', '2026-06-11', withExceptions({ date: '2026-06-11', ranges: [], note: 'holiday' }), []],
-    ['an exception opens a normally closed Sunday', '2026-06-21', withExceptions({ date: '2026-06-21', ranges: [['10:00', '13:00']] }), [
-      ['2026-06-21T08:00:00.000Z', '2026-06-21T11:00:00.000Z'],
-    ]],
-    ['an exception on another date does not apply', '2026-06-10', withExceptions({ date: '2026-06-11', ranges: [] }), [
-      ['2026-06-10T08:00:00.000Z', '2026-06-10T12:00:00.000Z'],
-      ['2026-06-10T13:00:00.000Z', '2026-06-10T17:00:00.000Z'],
-    ]],
-    ['a range ending "24:00" ends at the next midnight', '2026-06-19', withExceptions({ date: '2026-06-19', ranges: [['18:00', '24:00']] }), [
-      ['2026-06-19T16:00:00.000Z', '2026-06-19T22:00:00.000Z'],
-    ]],
-    ['"24:00" at the end of a month and year', '2026-12-31', withExceptions({ date: '2026-12-31', ranges: [['20:00', '24:00']] }), [
-      ['2026-12-31T19:00:00.000Z', '2026-12-31T23:00:00.000Z'],
-    ]],
-    ['"24:00" in New York before the spring-forward night', '2026-03-07', policy({ timeZone: 'America/New_York', exceptions: [{ date: '2026-03-07', ranges: [['20:00', '24:00']] }] }), [
-      ['2026-03-08T01:00:00.000Z', '2026-03-08T05:00:00.000Z'],
-    ]],
-    ['a range that ends before it starts is dropped', '2026-06-12', withExceptions({ date: '2026-06-12', ranges: [['14:00', '10:00'], ['15:00', '16:00']] }), [
-      ['2026-06-12T13:00:00.000Z', '2026-06-12T14:00:00.000Z'],
-    ]],
+    [
+      'an exception opens a normally closed Sunday',
+      '2026-06-21',
+      withExceptions({ date: '2026-06-21', ranges: [['10:00', '13:00']] }),
+      [['2026-06-21T08:00:00.000Z', '2026-06-21T11:00:00.000Z']],
+    ],
+    [
+      'an exception on another date does not apply',
+      '2026-06-10',
+      withExceptions({ date: '2026-06-11', ranges: [] }),
+      [
+        ['2026-06-10T08:00:00.000Z', '2026-06-10T12:00:00.000Z'],
+        ['2026-06-10T13:00:00.000Z', '2026-06-10T17:00:00.000Z'],
+      ],
+    ],
+    [
+      'a range ending "24:00" ends at the next midnight',
+      '2026-06-19',
+      withExceptions({ date: '2026-06-19', ranges: [['18:00', '24:00']] }),
+      [['2026-06-19T16:00:00.000Z', '2026-06-19T22:00:00.000Z']],
+    ],
+    [
+      '"24:00" at the end of a month and year',
+      '2026-12-31',
+      withExceptions({ date: '2026-12-31', ranges: [['20:00', '24:00']] }),
+      [['2026-12-31T19:00:00.000Z', '2026-12-31T23:00:00.000Z']],
+    ],
+    [
+      '"24:00" in New York before the spring-forward night',
+      '2026-03-07',
+      policy({ timeZone: 'America/New_York', exceptions: [{ date: '2026-03-07', ranges: [['20:00', '24:00']] }] }),
+      [['2026-03-08T01:00:00.000Z', '2026-03-08T05:00:00.000Z']],
+    ],
+    [
+      'a range that ends before it starts is dropped',
+      '2026-06-12',
+      withExceptions({
+        date: '2026-06-12',
+        ranges: [
+          ['14:00', '10:00'],
+          ['15:00', '16:00'],
+        ],
+      }),
+      [['2026-06-12T13:00:00.000Z', '2026-06-12T14:00:00.000Z']],
+    ],
     ['an empty range is dropped', '2026-06-12', withExceptions({ date: '2026-06-12', ranges: [['10:00', '10:00']] }), []],
     ['not a date', '2026-02-30', policy(), []],
     ['not a date either', '2026-6-8', policy(), []],
@@ -241,15 +279,30 @@ describe('candidateStarts', () => {
   test.each<[string, string, number, string, BookingPolicy, string[]]>([
     // label, date, duration, now, policy, expected local times (+02:00)
     ['a weekday, 45 min, booked the day before', '2026-06-08', 45, '2026-06-07T12:00+02:00', p, [...MORNING_45, ...AFTERNOON_45]],
-    ['a weekday, 60 min', '2026-06-09', 60, NOW.toISOString(), p, [
-      '10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00',
-      '15:00', '15:30', '16:00', '16:30', '17:00', '17:30', '18:00',
-    ]],
-    ['a weekday, 90 min', '2026-06-09', 90, NOW.toISOString(), p, ['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '15:00', '15:30', '16:00', '16:30', '17:00', '17:30']],
-    ['a weekday, 30 min', '2026-06-09', 30, NOW.toISOString(), p, [
-      '10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00', '13:30',
-      '15:00', '15:30', '16:00', '16:30', '17:00', '17:30', '18:00', '18:30',
-    ]],
+    [
+      'a weekday, 60 min',
+      '2026-06-09',
+      60,
+      NOW.toISOString(),
+      p,
+      ['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00', '15:00', '15:30', '16:00', '16:30', '17:00', '17:30', '18:00'],
+    ],
+    [
+      'a weekday, 90 min',
+      '2026-06-09',
+      90,
+      NOW.toISOString(),
+      p,
+      ['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '15:00', '15:30', '16:00', '16:30', '17:00', '17:30'],
+    ],
+    [
+      'a weekday, 30 min',
+      '2026-06-09',
+      30,
+      NOW.toISOString(),
+      p,
+      ['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00', '13:30', '15:00', '15:30', '16:00', '16:30', '17:00', '17:30', '18:00', '18:30'],
+    ],
     ['a service as long as the morning', '2026-06-09', 240, NOW.toISOString(), p, ['10:00', '15:00']],
     ['a service longer than any range', '2026-06-09', 241, NOW.toISOString(), p, []],
     ['same day, now 09:10: notice pushes to 10:30', '2026-06-08', 45, '2026-06-08T09:10+02:00', p, [...MORNING_45.slice(1), ...AFTERNOON_45]],
@@ -259,10 +312,33 @@ describe('candidateStarts', () => {
     ['same day, now 17:00', '2026-06-08', 45, '2026-06-08T17:00+02:00', p, ['18:00']],
     ['same day, now 17:30: nothing left', '2026-06-08', 45, '2026-06-08T17:30+02:00', p, []],
     ['Saturday', '2026-06-13', 45, NOW.toISOString(), p, ['09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00']],
-    ['Saturday on a 15-minute grid', '2026-06-13', 45, NOW.toISOString(), policy({ slotStepMinutes: 15 }), [
-      '09:00', '09:15', '09:30', '09:45', '10:00', '10:15', '10:30', '10:45', '11:00',
-      '11:15', '11:30', '11:45', '12:00', '12:15', '12:30', '12:45', '13:00', '13:15',
-    ]],
+    [
+      'Saturday on a 15-minute grid',
+      '2026-06-13',
+      45,
+      NOW.toISOString(),
+      policy({ slotStepMinutes: 15 }),
+      [
+        '09:00',
+        '09:15',
+        '09:30',
+        '09:45',
+        '10:00',
+        '10:15',
+        '10:30',
+        '10:45',
+        '11:00',
+        '11:15',
+        '11:30',
+        '11:45',
+        '12:00',
+        '12:15',
+        '12:30',
+        '12:45',
+        '13:00',
+        '13:15',
+      ],
+    ],
     ['Sunday (closed)', '2026-06-14', 45, NOW.toISOString(), p, []],
     ['a closed holiday', '2026-06-11', 45, NOW.toISOString(), p, []],
     ['the last bookable day', '2026-07-08', 45, NOW.toISOString(), p, [...MORNING_45, ...AFTERNOON_45]],
@@ -405,8 +481,14 @@ describe('ranges that touch or overlap on one day', () => {
   // Tuesday: 10–12 and 12–14 (touching); Wednesday: 10–13 and 12–14 (overlapping). Both mean "open 10–14".
   const p = policy({
     openingHours: {
-      tue: [['10:00', '12:00'], ['12:00', '14:00']],
-      wed: [['10:00', '13:00'], ['12:00', '14:00']],
+      tue: [
+        ['10:00', '12:00'],
+        ['12:00', '14:00'],
+      ],
+      wed: [
+        ['10:00', '13:00'],
+        ['12:00', '14:00'],
+      ],
     },
   });
   const CONTINUOUS_60 = ['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00'];

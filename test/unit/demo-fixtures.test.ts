@@ -39,7 +39,10 @@ function fixtureText(name: string): string {
 }
 
 // A week of replays (Monday 7 to Sunday 13 December 2026), in the morning and late in the evening, Madrid time.
-const moments = Array.from({ length: 7 }, (_, day) => [`2026-12-${String(7 + day).padStart(2, '0')}T09:00`, `2026-12-${String(7 + day).padStart(2, '0')}T23:30`]).flat();
+const moments = Array.from({ length: 7 }, (_, day) => [
+  `2026-12-${String(7 + day).padStart(2, '0')}T09:00`,
+  `2026-12-${String(7 + day).padStart(2, '0')}T23:30`,
+]).flat();
 
 test.each(moments)('appointment_request.json replayed at %s (Madrid) books a haircut the demo business can take', (local) => {
   const now = fromLocal(parseLocalDateTime(local)!, DEMO_BUSINESS.timeZone, 'compatible')!;

@@ -2,7 +2,8 @@
 import { ActivityFailure, ApplicationFailure, RetryState, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { describeFailure, failureSourceOf, failureTypeOf, FailureType, isModelFailure } from '../../src/failures';
 
-const activityFailure = (activityType: string, cause: Error) => new ActivityFailure('Activity task failed', activityType, 'id-1', RetryState.NON_RETRYABLE_FAILURE, 'worker', cause);
+const activityFailure = (activityType: string, cause: Error) =>
+  new ActivityFailure('Activity task failed', activityType, 'id-1', RetryState.NON_RETRYABLE_FAILURE, 'worker', cause);
 
 describe('failureSourceOf', () => {
   test.each([
@@ -46,6 +47,8 @@ describe('failureSourceOf', () => {
 });
 
 test('describeFailure names the type and message', () => {
-  expect(describeFailure(activityFailure('sendReply', ApplicationFailure.create({ message: 'window closed', type: FailureType.WhatsAppSendRefused })))).toBe('WhatsAppSendRefused: window closed');
+  expect(describeFailure(activityFailure('sendReply', ApplicationFailure.create({ message: 'window closed', type: FailureType.WhatsAppSendRefused })))).toBe(
+    'WhatsAppSendRefused: window closed',
+  );
   expect(describeFailure(activityFailure('callModel', new TimeoutFailure('timed out', undefined, TimeoutType.START_TO_CLOSE)))).toBe('timed out');
 });

@@ -36,12 +36,20 @@ describe('planReply', () => {
     ['eleven options', times(11)],
     ['a title over 24 characters', [{ id: 'a', title: 'A really long service name here' }]],
     ['a description over 72 characters', [{ id: 'a', title: 'Colour', description: 'd'.repeat(73) }]],
-    ['duplicate ids', [{ id: 'same', title: 'A' }, { id: 'same', title: 'B' }]],
+    [
+      'duplicate ids',
+      [
+        { id: 'same', title: 'A' },
+        { id: 'same', title: 'B' },
+      ],
+    ],
     ['an id over 200 characters', [{ id: 'i'.repeat(201), title: 'A' }]],
   ])('%s fall back to a numbered text list', (_label, options) => {
     const plan = planReply('Pick one:', options);
     expect(plan.kind).toBe('text');
-    expect(plan.kind === 'text' && plan.text.split('\n\n')[1]?.split('\n')).toEqual(options.map((o, i) => `${i + 1}. ${o.title}${o.description ? ` – ${o.description}` : ''}`));
+    expect(plan.kind === 'text' && plan.text.split('\n\n')[1]?.split('\n')).toEqual(
+      options.map((o, i) => `${i + 1}. ${o.title}${o.description ? ` – ${o.description}` : ''}`),
+    );
   });
 
   test('limits count characters, not UTF-16 units: 20 emoji fit a button title', () => {
@@ -68,7 +76,11 @@ describe('replyParts', () => {
 describe('parseOptions', () => {
   test.each<[string, string, ReturnType<typeof parseOptions>]>([
     ['valid', JSON.stringify({ options: [{ id: ' a ', title: ' A ', description: null }] }), { options: [{ id: 'a', title: 'A' }] }],
-    ['with description', JSON.stringify({ options: [{ id: 'a', title: 'A', description: '30 min' }] }), { options: [{ id: 'a', title: 'A', description: '30 min' }] }],
+    [
+      'with description',
+      JSON.stringify({ options: [{ id: 'a', title: 'A', description: '30 min' }] }),
+      { options: [{ id: 'a', title: 'A', description: '30 min' }] },
+    ],
     ['not JSON', '{', { error: 'The arguments were not valid JSON.' }],
     ['empty', JSON.stringify({ options: [] }), { error: 'options must be a list of 1 to 10 choices.' }],
     ['eleven', JSON.stringify({ options: times(11) }), { error: 'options must be a list of 1 to 10 choices.' }],

@@ -41,7 +41,13 @@ function exchange(id: string, name: string, args: Record<string, unknown>, resul
   ];
 }
 
-const appointment = (id: string, start: string, service = 'Haircut', name: string | null = 'Ana') => ({ id, service, start, end: `${start.slice(0, 11)}23:59`, name });
+const appointment = (id: string, start: string, service = 'Haircut', name: string | null = 'Ana') => ({
+  id,
+  service,
+  start,
+  end: `${start.slice(0, 11)}23:59`,
+  name,
+});
 const listed = (...appointments: unknown[]) => ({ ok: true, timeZone: 'Europe/Madrid', appointments });
 
 function textOf(turn: OfflineTurn): string {
@@ -58,9 +64,17 @@ test('the fixed system prompt says what the model reads from it', () => {
 
 describe('the first step for each intent', () => {
   test.each<[string, string, Record<string, unknown>]>([
-    ["Hello, I'd like to book a haircut tomorrow at 5pm please", 'book_appointment', { service: 'Haircut', start: '2026-11-29T17:00', customer_name: 'WhatsApp customer' }],
+    [
+      "Hello, I'd like to book a haircut tomorrow at 5pm please",
+      'book_appointment',
+      { service: 'Haircut', start: '2026-11-29T17:00', customer_name: 'WhatsApp customer' },
+    ],
     ['Can I reserve a colour on monday at 10:00? My name is Ana', 'book_appointment', { service: 'Colour', start: '2026-11-30T10:00', customer_name: 'Ana' }],
-    ['Quiero reservar una cita el lunes a las 5, me llamo pedro', 'book_appointment', { service: 'Haircut', start: '2026-11-30T17:00', customer_name: 'Pedro' }],
+    [
+      'Quiero reservar una cita el lunes a las 5, me llamo pedro',
+      'book_appointment',
+      { service: 'Haircut', start: '2026-11-30T17:00', customer_name: 'Pedro' },
+    ],
     // A booking without a date or a time shows what is free instead of guessing.
     ['I want to book a haircut tomorrow', 'check_availability', { service: 'Haircut', date: '2026-11-29', days: null }],
     ['book a colour at 5pm', 'check_availability', { service: 'Colour', date: '2026-11-28', days: 7 }],
@@ -263,11 +277,21 @@ describe('replies composed from tool results', () => {
 });
 
 describe('choosing a free time by tapping it', () => {
-  const free = (service: string, ...days: Array<[string, string[]]>) => ({ ok: true, service, durationMinutes: 30, timeZone: 'Europe/Madrid', days: days.map(([date, times]) => ({ date, times })) });
+  const free = (service: string, ...days: Array<[string, string[]]>) => ({
+    ok: true,
+    service,
+    durationMinutes: 30,
+    timeZone: 'Europe/Madrid',
+    days: days.map(([date, times]) => ({ date, times })),
+  });
   const option = (id: string, title: string) => ({ id, title, description: null });
   const twelve = ['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00', '13:30', '15:00', '15:30', '16:00', '16:30'];
   const nine = twelve.slice(0, 9);
-  const lookedUp = (args: Record<string, unknown>, result: unknown) => [system, user('what is free?'), ...exchange('call_1', 'check_availability', args, result)];
+  const lookedUp = (args: Record<string, unknown>, result: unknown) => [
+    system,
+    user('what is free?'),
+    ...exchange('call_1', 'check_availability', args, result),
+  ];
   const shownOk = { ok: true, shown: 1, note: 'They appear under your reply; write the reply text now.' };
 
   test.each<[string, Record<string, unknown>, unknown, Array<Record<string, unknown>>, string]>([
@@ -323,8 +347,11 @@ describe('choosing a free time by tapping it', () => {
   test.each<[string, unknown, string]>([
     ['a closed day', free('Haircut', ['2026-11-30', []]), 'No free times for *Haircut* on 2026-11-30.'],
     ['no days at all', free('Haircut'), 'No free times found for *Haircut*.'],
-    ['times that are no times', free('Haircut', ['soon', ['10:00']], ['2026-11-31', ['10:00']], ['2026-11-30', ['25:00', 'late']]),
-      'Free times for *Haircut* on soon: 10:00\nFree times for *Haircut* on 2026-11-31: 10:00\nFree times for *Haircut* on 2026-11-30: 25:00, late'],
+    [
+      'times that are no times',
+      free('Haircut', ['soon', ['10:00']], ['2026-11-31', ['10:00']], ['2026-11-30', ['25:00', 'late']]),
+      'Free times for *Haircut* on soon: 10:00\nFree times for *Haircut* on 2026-11-31: 10:00\nFree times for *Haircut* on 2026-11-30: 25:00, late',
+    ],
     ['a refusal', { ok: false, error: 'Unknown service "Nails".' }, 'Sorry, I couldn\'t check the free times for *Haircut*. Unknown service "Nails".'],
   ])('nothing to choose from (%s): the reply straight away', (_, result, reply) => {
     expect(textOf(offlineTurn(lookedUp({ service: 'Haircut', date: '2026-11-30', days: null }, result), ALL_TOOLS))).toBe(reply);
@@ -339,21 +366,47 @@ describe('choosing a free time by tapping it', () => {
 
   test.each<[string, WireMessage[], Record<string, unknown>]>([
     ['our id, nobody named', [user('what is free on monday?'), offered, ours], booking('Haircut', '2026-11-30T10:30')],
-    ['our id with a longer service and a day title', [tap('Tue 1 09:00', 'book:Haircut and beard trim@2026-12-01T09:00')], booking('Haircut and beard trim', '2026-12-01T09:00')],
-    ['the name said earlier', [user('hi, my name is ana'), assistant('Hello Ana!'), user('what is free on monday?'), offered, ours], booking('Haircut', '2026-11-30T10:30', 'Ana')],
-    ['the most recent name', [user('my name is Ana'), assistant('Hi Ana'), user('sorry, my name is Bea Ruiz'), offered, ours], booking('Haircut', '2026-11-30T10:30', 'Bea Ruiz')],
+    [
+      'our id with a longer service and a day title',
+      [tap('Tue 1 09:00', 'book:Haircut and beard trim@2026-12-01T09:00')],
+      booking('Haircut and beard trim', '2026-12-01T09:00'),
+    ],
+    [
+      'the name said earlier',
+      [user('hi, my name is ana'), assistant('Hello Ana!'), user('what is free on monday?'), offered, ours],
+      booking('Haircut', '2026-11-30T10:30', 'Ana'),
+    ],
+    [
+      'the most recent name',
+      [user('my name is Ana'), assistant('Hi Ana'), user('sorry, my name is Bea Ruiz'), offered, ours],
+      booking('Haircut', '2026-11-30T10:30', 'Bea Ruiz'),
+    ],
     ['a name said in Spanish', [user('hola, me llamo pedro'), offered, ours], booking('Haircut', '2026-11-30T10:30', 'Pedro')],
     // "for Ana" could be anyone: only "my name is" names the customer.
     ['no "my name is"', [user('what is free on monday for Ana?'), offered, ours], booking('Haircut', '2026-11-30T10:30')],
     ['only the customer names the customer', [assistant('Hi, my name is Lumen!'), offered, ours], booking('Haircut', '2026-11-30T10:30')],
     [
-      'a real model\'s id: the first service mentioned',
-      [user('hi'), user('I need a colour'), assistant('Colour takes 90 minutes. Free on Monday: 10:30'), user('or a haircut?'), tap('10:30', '2026-11-30T10:30')],
+      "a real model's id: the first service mentioned",
+      [
+        user('hi'),
+        user('I need a colour'),
+        assistant('Colour takes 90 minutes. Free on Monday: 10:30'),
+        user('or a haircut?'),
+        tap('10:30', '2026-11-30T10:30'),
+      ],
       booking('Colour', '2026-11-30T10:30'),
     ],
-    ['a real model\'s id: mentioned by the assistant first', [assistant('We offer a Haircut and beard trim, or a colour.'), user('colour?'), tap('10:30', '2026-11-30T10:30')], booking('Haircut and beard trim', '2026-11-30T10:30')],
-    ['a real model\'s id, no service mentioned: the first service', [user('hello'), tap('Mon 30 10:30', '2026-11-30T10:30')], booking('Haircut', '2026-11-30T10:30')],
-    ['a real model\'s id written with a space', [tap('10:30', '2026-11-30 10:30')], booking('Haircut', '2026-11-30T10:30')],
+    [
+      "a real model's id: mentioned by the assistant first",
+      [assistant('We offer a Haircut and beard trim, or a colour.'), user('colour?'), tap('10:30', '2026-11-30T10:30')],
+      booking('Haircut and beard trim', '2026-11-30T10:30'),
+    ],
+    [
+      "a real model's id, no service mentioned: the first service",
+      [user('hello'), tap('Mon 30 10:30', '2026-11-30T10:30')],
+      booking('Haircut', '2026-11-30T10:30'),
+    ],
+    ["a real model's id written with a space", [tap('10:30', '2026-11-30 10:30')], booking('Haircut', '2026-11-30T10:30')],
   ])('tap → book_appointment: %s', (_, conversation, args) => {
     expect(offlineTurn([system, ...conversation], ALL_TOOLS)).toEqual({ toolCalls: [{ name: 'book_appointment', arguments: args }] });
   });
@@ -382,8 +435,14 @@ describe('choosing a free time by tapping it', () => {
     const tapped = [...asked, assistant(`${reply}\n[Options offered: "10:00" (id ${options[0]?.id}), "10:30" (id ${options[1]?.id})]`), ours];
     const args = booking('Haircut', '2026-11-30T10:30', 'Ana');
     expect(offlineTurn(tapped, ALL_TOOLS)).toEqual({ toolCalls: [{ name: 'book_appointment', arguments: args }] });
-    const booked = { ok: true, appointment: { id: ID_1, service: 'Haircut', start: '2026-11-30T10:30', end: '2026-11-30T11:00', name: 'Ana' }, alreadyBooked: false };
-    expect(textOf(offlineTurn([...tapped, ...exchange('call_3', 'book_appointment', args, booked)], ALL_TOOLS))).toBe('✅ Booked *Haircut* on 2026-11-30 at 10:30 for Ana.');
+    const booked = {
+      ok: true,
+      appointment: { id: ID_1, service: 'Haircut', start: '2026-11-30T10:30', end: '2026-11-30T11:00', name: 'Ana' },
+      alreadyBooked: false,
+    };
+    expect(textOf(offlineTurn([...tapped, ...exchange('call_3', 'book_appointment', args, booked)], ALL_TOOLS))).toBe(
+      '✅ Booked *Haircut* on 2026-11-30 at 10:30 for Ana.',
+    );
   });
 });
 
@@ -428,8 +487,14 @@ describe('text answers and odd input', () => {
     expect(textOf(offlineTurn(messages, ALL_TOOLS))).toBe('You have no upcoming appointments.');
   });
 
-  test('an earlier turn\'s tool results do not count for the new message', () => {
-    const messages = [system, user('my appointments'), ...exchange('call_1', 'list_my_appointments', {}, listed()), { role: 'assistant', content: 'You have none.' }, user('cancel it')];
+  test("an earlier turn's tool results do not count for the new message", () => {
+    const messages = [
+      system,
+      user('my appointments'),
+      ...exchange('call_1', 'list_my_appointments', {}, listed()),
+      { role: 'assistant', content: 'You have none.' },
+      user('cancel it'),
+    ];
     expect(offlineTurn(messages, ALL_TOOLS)).toEqual({ toolCalls: [{ name: 'list_my_appointments', arguments: {} }] });
   });
 
@@ -437,7 +502,16 @@ describe('text answers and odd input', () => {
     ['no messages', [], ALL_TOOLS],
     ['not an array', 'hello', ALL_TOOLS],
     ['junk entries', [null, 42, { content: 'no role' }, { role: 'user', content: { not: 'text' } }], ALL_TOOLS],
-    ['malformed tool calls', [system, user('cancel it'), { role: 'assistant', tool_calls: [null, { id: 'x', function: 'nope' }] }, { role: 'tool', tool_call_id: 'x', content: 'null' }], ALL_TOOLS],
+    [
+      'malformed tool calls',
+      [
+        system,
+        user('cancel it'),
+        { role: 'assistant', tool_calls: [null, { id: 'x', function: 'nope' }] },
+        { role: 'tool', tool_call_id: 'x', content: 'null' },
+      ],
+      ALL_TOOLS,
+    ],
     ['tool names not an array', [system, user('hello')], null],
     ['a system prompt with an impossible date', [{ role: 'system', content: 'Today is 2026-13-45 (Someday)' }, user('free tomorrow?')], ALL_TOOLS],
     ['choices after no availability', [system, user('hi'), ...exchange('x', 'present_options', {}, { ok: true, shown: 1 })], ALL_TOOLS],
@@ -449,7 +523,7 @@ describe('text answers and odd input', () => {
   });
 });
 
-test('the sandbox endpoint answers with the offline model\'s tool calls when nothing is scripted', async () => {
+test("the sandbox endpoint answers with the offline model's tool calls when nothing is scripted", async () => {
   const app = Fastify();
   new OpenAIStandIn().register(app);
   const tools = TOOL_DEFINITIONS.map((t) => ({ type: 'function', function: { name: t.name, parameters: t.parameters } }));
@@ -463,7 +537,9 @@ test('the sandbox endpoint answers with the offline model\'s tool calls when not
     });
     const choice = ((await response.json()) as { choices: Array<{ finish_reason: string; message: { tool_calls: unknown } }> }).choices[0];
     expect(choice?.finish_reason).toBe('tool_calls');
-    expect(choice?.message.tool_calls).toEqual([{ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'list_my_appointments', arguments: '{}' } }]);
+    expect(choice?.message.tool_calls).toEqual([
+      { id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'list_my_appointments', arguments: '{}' } },
+    ]);
   } finally {
     await app.close();
   }

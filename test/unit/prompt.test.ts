@@ -10,7 +10,10 @@ function business(overrides: Partial<BusinessProfile> = {}): BusinessProfile {
     personality: 'Warm and concise, uses the customer’s first name.',
     policies: 'Cancellations less than 24 hours ahead are charged 50%.',
     openingHours: {
-      mon: [['09:00', '14:00'], ['16:00', '20:00']],
+      mon: [
+        ['09:00', '14:00'],
+        ['16:00', '20:00'],
+      ],
       tue: [['09:00', '20:00']],
       wed: [['09:00', '20:00']],
       thu: [['09:00', '20:00']],
@@ -91,7 +94,10 @@ describe('buildSystemPrompt', () => {
     ['the business name', 'You are the WhatsApp assistant of Lumen Hair Studio.'],
     ['the personality', 'Personality and tone: Warm and concise, uses the customer’s first name.'],
     ['the fallback language', 'if unsure, use Spanish.'],
-    ['the current date and time in the business time zone', 'Current date and time at the business: Wednesday, 12 June 2024 at 12:15 (time zone Europe/Madrid).'],
+    [
+      'the current date and time in the business time zone',
+      'Current date and time at the business: Wednesday, 12 June 2024 at 12:15 (time zone Europe/Madrid).',
+    ],
     ['the first service with its formatted price', '- Haircut: 30 min, €25.00'],
     ['the second service with thousands separator', '- Colour: 90 min, €1,234.50'],
     ['split opening hours', '- Monday: 09:00–14:00, 16:00–20:00'],
@@ -138,7 +144,18 @@ describe('buildSystemPrompt', () => {
   });
 
   test('sections appear in a fixed order', () => {
-    const order = ['You are the WhatsApp assistant', 'Personality and tone:', 'Answer in the customer', 'Current date and time', 'Services:', 'Opening hours:', 'At most', 'Policies:', 'Appointments: use the tools', 'Messages from the customer'];
+    const order = [
+      'You are the WhatsApp assistant',
+      'Personality and tone:',
+      'Answer in the customer',
+      'Current date and time',
+      'Services:',
+      'Opening hours:',
+      'At most',
+      'Policies:',
+      'Appointments: use the tools',
+      'Messages from the customer',
+    ];
     const positions = order.map((marker) => prompt.indexOf(marker));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);

@@ -17,7 +17,7 @@ test('every outcome a workflow can end with is explained', () => {
   expect(listed.sort()).toEqual([...TURN_OUTCOMES].sort());
 });
 
-test('the retry table has one row per group of activities, with the policies\' numbers', () => {
+test("the retry table has one row per group of activities, with the policies' numbers", () => {
   const table = renderRetryTable();
   expect(table.split('\n')).toHaveLength(2 + 6);
   expect(table).toContain('| Database steps (record, load, enqueue) | 10 s | 30 tries, 0.2 s doubling to 10 s (about 4 min in all) |');

@@ -84,7 +84,12 @@ describe('boundary preference', () => {
   test.each<[string, string, number, string[]]>([
     // Limit 30: the window's second half starts at 15; every case has boundaries of
     // all the weaker kinds after the preferred one, so only the preference decides.
-    ['a paragraph break is preferred over later line, sentence and word boundaries', 'aaaaaaaaaaaaaaaa\n\nbb\ncc. dd ee ff', 30, ['aaaaaaaaaaaaaaaa', 'bb\ncc. dd ee ff']],
+    [
+      'a paragraph break is preferred over later line, sentence and word boundaries',
+      'aaaaaaaaaaaaaaaa\n\nbb\ncc. dd ee ff',
+      30,
+      ['aaaaaaaaaaaaaaaa', 'bb\ncc. dd ee ff'],
+    ],
     ['a line break is preferred over later sentence and word boundaries', 'aaaaaaaaaaaaaaaa\nbb. cc dd ee ff', 30, ['aaaaaaaaaaaaaaaa', 'bb. cc dd ee ff']],
     ['a sentence end is preferred over later word boundaries', 'Aaaaaaaaaaaaaaaa. bb cc dd ee ff', 30, ['Aaaaaaaaaaaaaaaa.', 'bb cc dd ee ff']],
     ['a line break is preferred over a word boundary', 'aaaa bbbb cccc\ndddd eeee ffff', 20, ['aaaa bbbb cccc', 'dddd eeee ffff']],

@@ -102,7 +102,10 @@ describe('parseWebhookPayload: walks everything', () => {
     {
       changes: [
         messagesChange('111', {
-          contacts: [{ wa_id: 'A', profile: { name: 'Ana' } }, { wa_id: 'B', profile: { name: 'Bea' } }],
+          contacts: [
+            { wa_id: 'A', profile: { name: 'Ana' } },
+            { wa_id: 'B', profile: { name: 'Bea' } },
+          ],
           messages: [textMessage('m1', 'A'), textMessage('m2', 'B')],
           statuses: [status('s1', 'sent'), status('s2', 'delivered')],
         }),
@@ -174,7 +177,13 @@ describe('parseWebhookPayload: skipping', () => {
     ['another messaging_product', { messaging_product: 'instagram', metadata: { phone_number_id: '111' }, messages: [textMessage('bad', 'A')] }],
   ])('a messages change with %s is skipped and reported; its siblings are used', (_label, value) => {
     const parsed = parseWebhookPayload(
-      payload({ changes: [messagesChange('111', { messages: [textMessage('before', 'A')] }), { field: 'messages', value }, messagesChange('222', { messages: [textMessage('after', 'B')] })] }),
+      payload({
+        changes: [
+          messagesChange('111', { messages: [textMessage('before', 'A')] }),
+          { field: 'messages', value },
+          messagesChange('222', { messages: [textMessage('after', 'B')] }),
+        ],
+      }),
     );
     expect(parsed?.messages.map((m) => m.message.id)).toEqual(['before', 'after']);
     expect(parsed?.skipped).toEqual(['entry[0].changes[1]: value without metadata.phone_number_id']);
@@ -218,7 +227,11 @@ describe('parseWebhookPayload: skipping', () => {
     const parsed = parseWebhookPayload(
       payload(
         { changes: [messagesChange('111', { messages: [textMessage('ok1', 'A')] }), { field: 'calls', value: {} }] },
-        { changes: [messagesChange('222', { messages: [textMessage('ok2', 'B'), textMessage('ok3', 'C'), { id: 'bad' }], statuses: [status('bad', 'queued')] })] },
+        {
+          changes: [
+            messagesChange('222', { messages: [textMessage('ok2', 'B'), textMessage('ok3', 'C'), { id: 'bad' }], statuses: [status('bad', 'queued')] }),
+          ],
+        },
       ),
     );
     expect(parsed?.messages.map((m) => m.message.id)).toEqual(['ok1', 'ok2', 'ok3']);
@@ -281,4 +294,3 @@ describe('parseWebhookPayload: contact matching', () => {
     expect(contactOf([bea], textMessage('m', '34600000001'))).toBeUndefined();
   });
 });
-
