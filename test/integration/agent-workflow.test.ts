@@ -8,25 +8,15 @@ import { createGraphClient } from '../../src/whatsapp/graph-client';
 import { FALLBACK_REPLY } from '../../src/workflows/handle-inbound-message';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { InboundMessageInput, TurnResult } from '../../src/workflows/types';
-import { newWamid } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, useStack, TEST_ACCESS_TOKEN } from '../support/stack';
+import { inboundText, runMessage } from '../support/deliver';
 
 const stack = useStack({ maxIterations: 3 });
 
 beforeEach(() => stack.sandbox.reset());
 
 function inbound(text: string, overrides: Partial<InboundMessageInput> = {}): InboundMessageInput {
-  return {
-    businessId: stack.businessId,
-    phoneNumberId: DEMO_PHONE_NUMBER_ID,
-    wamid: newWamid(),
-    type: 'text',
-    text,
-    handling: 'answer',
-    timestamp: String(Math.floor(Date.now() / 1000)),
-    customer: { waId: '34611000001', profileName: 'Lucía' },
-    ...overrides,
-  };
+  return inboundText(stack, text, { customer: { waId: '34611000001', profileName: 'Lucía' }, ...overrides });
 }
 
 async function run(input: InboundMessageInput, workflowId = messageWorkflowId(input.wamid)): Promise<TurnResult> {
@@ -161,11 +151,7 @@ describe('when WhatsApp refuses the access token', () => {
 
   test("the send is not retried and the reply is recorded as failed with Meta's code", async () => {
     const input = { ...inbound('Hi'), businessId: refused.businessId, customer: { waId: '34611000109' } };
-    const result: TurnResult = await refused.temporal.workflow.execute('handleInboundMessage', {
-      taskQueue: refused.taskQueue,
-      workflowId: messageWorkflowId(input.wamid),
-      args: [input],
-    });
+    const result = await runMessage(refused, input);
 
     expect(result.outcome).toBe('send-failed');
     expect(result.error).toMatch(/code 190/);

@@ -18,11 +18,9 @@ import { calendarFor, BOT_PROPERTY } from '../../src/calendar/google-calendar';
 import { eventIdFor } from '../../src/calendar/event-id';
 import { loadBusiness } from '../../src/booking/business';
 import { SANDBOX_CALENDAR_ID } from '../../src/db/demo-business';
-import type { TurnResult } from '../../src/workflows/types';
-import { messageWorkflowId } from '../../src/api/message-workflow-id';
-import { newWamid } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, useStack, TEST_GOOGLE_TOKEN } from '../support/stack';
+import { useStack, TEST_GOOGLE_TOKEN } from '../support/stack';
 import { upcomingWeekday as upcoming } from '../support/waiting';
+import { inboundText, runMessage } from '../support/deliver';
 
 const stack = useStack();
 const TZ = 'Europe/Madrid';
@@ -56,23 +54,7 @@ test('a booking turn: the model checks availability, books, and the calendar hol
     { toolCalls: [{ name: 'book_appointment', arguments: { service: 'Haircut', start: `${date}T10:30`, customer_name: 'Ana' } }] },
     { content: `Done! *Haircut* on ${date} at 10:30.` },
   );
-  const wamid = newWamid();
-  const result: TurnResult = await stack.temporal.workflow.execute('handleInboundMessage', {
-    taskQueue: stack.taskQueue,
-    workflowId: messageWorkflowId(wamid),
-    args: [
-      {
-        businessId: stack.businessId,
-        phoneNumberId: DEMO_PHONE_NUMBER_ID,
-        wamid,
-        type: 'text',
-        handling: 'answer',
-        text: 'Haircut Tuesday 10:30?',
-        timestamp: String(Math.floor(Date.now() / 1000)),
-        customer: { waId: '34655000001' },
-      },
-    ],
-  });
+  const result = await runMessage(stack, inboundText(stack, 'Haircut Tuesday 10:30?', { customer: { waId: '34655000001' } }));
 
   expect(result.outcome).toBe('replied');
   expect(result.toolCalls.map((c) => c.name)).toEqual(['check_availability', 'book_appointment']);
@@ -235,23 +217,7 @@ describe('when Google refuses the calendar credentials', () => {
       { toolCalls: [{ name: 'book_appointment', arguments: { service: 'Haircut', start: `${date}T10:00`, customer_name: 'Noa' } }] },
       { content: 'Sorry, I cannot book right now.' },
     );
-    const wamid = newWamid();
-    const result: TurnResult = await refused.temporal.workflow.execute('handleInboundMessage', {
-      taskQueue: refused.taskQueue,
-      workflowId: messageWorkflowId(wamid),
-      args: [
-        {
-          businessId: refused.businessId,
-          phoneNumberId: DEMO_PHONE_NUMBER_ID,
-          wamid,
-          type: 'text',
-          handling: 'answer',
-          text: 'Book me',
-          timestamp: String(Math.floor(Date.now() / 1000)),
-          customer: { waId: '34655000009' },
-        },
-      ],
-    });
+    const result = await runMessage(refused, inboundText(refused, 'Book me', { customer: { waId: '34655000009' } }));
 
     expect(result).toMatchObject({ outcome: 'replied', appointments: [], replyText: 'Sorry, I cannot book right now.' });
     const told = JSON.parse(refused.sandbox.openai.requests[1]!.messages.at(-1)!.content as string);
@@ -316,25 +282,7 @@ describe('the same customer asking twice for the same appointment', () => {
   test('a repeated message in a later turn gets one appointment and a clear answer, through the offline model', async () => {
     const waId = `346${Math.floor(Math.random() * 1e8)}`;
     const date = upcoming('mon');
-    const ask = async () => {
-      const wamid = newWamid();
-      return (await stack.temporal.workflow.execute('handleInboundMessage', {
-        taskQueue: stack.taskQueue,
-        workflowId: messageWorkflowId(wamid),
-        args: [
-          {
-            businessId: stack.businessId,
-            phoneNumberId: DEMO_PHONE_NUMBER_ID,
-            wamid,
-            type: 'text',
-            handling: 'answer',
-            text: `Book a haircut on ${date} at 5pm, my name is Ana`,
-            timestamp: String(Math.floor(Date.now() / 1000)),
-            customer: { waId },
-          },
-        ],
-      })) as TurnResult;
-    };
+    const ask = () => runMessage(stack, inboundText(stack, `Book a haircut on ${date} at 5pm, my name is Ana`, { customer: { waId } }));
     const first = await ask();
     expect(first.appointments).toEqual([expect.objectContaining({ kind: 'booked', start: `${date}T17:00` })]);
     const second = await ask();

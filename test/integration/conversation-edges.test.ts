@@ -9,8 +9,8 @@ import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 import type { ConversationInput } from '../../src/workflows/conversation';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { messageArrived, type ArrivedMessage } from '../../src/workflows/signals';
-import type { InboundMessageInput, TurnResult } from '../../src/workflows/types';
-import { deliver } from '../support/deliver';
+import type { TurnResult } from '../../src/workflows/types';
+import { deliver, inboundText, runMessage } from '../support/deliver';
 import { newWamid, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
 import { until } from '../support/waiting';
@@ -116,22 +116,7 @@ test('a message workflow that stops waiting ends as turn-pending, and its messag
   const wamid = newWamid();
   // The model takes longer than the message workflow is willing to wait.
   stack.sandbox.faults.inject({ endpoint: 'openai.chat', delayMs: 2_000 });
-  const input: InboundMessageInput = {
-    businessId: stack.businessId,
-    phoneNumberId: DEMO_PHONE_NUMBER_ID,
-    wamid,
-    type: 'text',
-    text: 'hi',
-    handling: 'answer',
-    timestamp: String(Math.floor(Date.now() / 1000)),
-    customer: { waId },
-    turnWaitMs: 300,
-  };
-  const result: TurnResult = await stack.temporal.workflow.execute('handleInboundMessage', {
-    taskQueue: stack.taskQueue,
-    workflowId: messageWorkflowId(wamid),
-    args: [input],
-  });
+  const result = await runMessage(stack, inboundText(stack, 'hi', { wamid, customer: { waId }, turnWaitMs: 300 }));
   expect(result.outcome).toBe('turn-pending');
   expect(sentTo(waId)).toHaveLength(0);
 

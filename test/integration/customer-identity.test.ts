@@ -3,10 +3,10 @@
 // person with one ID, then both, or both and later one: every order must reach
 // the same customer and be answered.
 import { currentCustomer, rehomeMerged, resolveCustomer } from '../../src/db/customers';
-import { newWamid } from '../support/payloads';
+import { newWamid, textMessagePayload } from '../support/payloads';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { deliver } from '../support/deliver';
-import { DEMO_PHONE_NUMBER_ID, startStack, type Stack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
 
 const WA_ID = '34611222333';
 const BSUID = 'ES.8ZyXwVuTsRqPoNmL';
@@ -130,46 +130,10 @@ describe('resolving the customer a message is from', () => {
 });
 
 describe('through the webhook', () => {
-  let stack: Stack;
+  const stack = useStack();
 
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
-
-  function message(from: { waId?: string; bsuid?: string }, text: string) {
-    return {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '200000000000001',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '34910000001', phone_number_id: DEMO_PHONE_NUMBER_ID },
-                contacts: [{ profile: { name: 'Luca' }, ...(from.waId ? { wa_id: from.waId } : {}), ...(from.bsuid ? { user_id: from.bsuid } : {}) }],
-                messages: [
-                  {
-                    ...(from.waId ? { from: from.waId } : {}),
-                    ...(from.bsuid ? { from_user_id: from.bsuid } : {}),
-                    id: newWamid(),
-                    timestamp: String(Math.floor(Date.now() / 1000)),
-                    type: 'text',
-                    text: { body: text },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    };
-  }
+  const message = (from: { waId?: string; bsuid?: string }, text: string) =>
+    textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: from.waId, bsuid: from.bsuid, text, name: 'Luca' });
 
   test('a customer first seen by BSUID who then writes with both IDs is answered both times, as one conversation', async () => {
     stack.sandbox.openai.enqueue({ content: 'Hello Luca!' }, { content: 'Yes, at 5pm.' });

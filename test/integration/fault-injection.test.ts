@@ -6,9 +6,9 @@ import type { Fault } from '../../src/sandbox/faults';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { FALLBACK_REPLY } from '../../src/workflows/turn';
 import type { TurnResult } from '../../src/workflows/types';
-import { newWamid } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET } from '../support/stack';
+import { useStack, TEST_APP_SECRET } from '../support/stack';
 import { upcomingWeekday as upcoming, activityStarts, type ActivityStart } from '../support/waiting';
+import { inboundText, runMessage } from '../support/deliver';
 
 // Short client timeouts so a hanging stand-in turns into a retry within the test.
 const stack = useStack({ modelTimeoutMs: 1500, graphTimeoutMs: 1500, calendarTimeoutMs: 1500 });
@@ -30,25 +30,9 @@ const newCustomer = () =>
     .padStart(7, '0')}`;
 
 async function turn(text: string, waId = newCustomer()): Promise<{ result: TurnResult; workflowId: string; waId: string }> {
-  const wamid = newWamid();
-  const workflowId = messageWorkflowId(wamid);
-  const result: TurnResult = await stack.temporal.workflow.execute('handleInboundMessage', {
-    taskQueue: stack.taskQueue,
-    workflowId,
-    args: [
-      {
-        businessId: stack.businessId,
-        phoneNumberId: DEMO_PHONE_NUMBER_ID,
-        wamid,
-        type: 'text',
-        handling: 'answer',
-        text,
-        timestamp: String(Math.floor(Date.now() / 1000)),
-        customer: { waId },
-      },
-    ],
-  });
-  return { result, workflowId, waId };
+  const input = inboundText(stack, text, { customer: { waId } });
+  const result = await runMessage(stack, input);
+  return { result, workflowId: messageWorkflowId(input.wamid), waId };
 }
 
 /** The conversation workflow that ran the turn: its history holds the activities' attempts. */

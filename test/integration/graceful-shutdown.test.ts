@@ -11,6 +11,7 @@ import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { startApiProcess, startWorkerProcess, type ServiceProcess } from '../support/processes';
 import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from '../support/stack';
 import { upcomingWeekday as upcoming, until } from '../support/waiting';
+import { inboundText, startMessage } from '../support/deliver';
 
 jest.setTimeout(180_000);
 
@@ -34,23 +35,7 @@ test('a worker on SIGTERM finishes its running activity and exits 0; a message t
   const date = upcoming('wed');
   sandbox.faults.inject({ endpoint: 'calendar.insert', delayMs: 3000 });
   sandbox.openai.enqueue({ toolCalls: [{ name: 'book_appointment', arguments: { service: 'Haircut', start: `${date}T10:00`, customer_name: 'Ana' } }] });
-  const bookingWamid = newWamid();
-  const booking = await stack.temporal.workflow.start('handleInboundMessage', {
-    taskQueue: stack.taskQueue,
-    workflowId: messageWorkflowId(bookingWamid),
-    args: [
-      {
-        businessId: stack.businessId,
-        phoneNumberId: DEMO_PHONE_NUMBER_ID,
-        wamid: bookingWamid,
-        type: 'text',
-        handling: 'answer',
-        text: 'Haircut at 10',
-        timestamp: String(Math.floor(Date.now() / 1000)),
-        customer: { waId: '34622000001' },
-      },
-    ],
-  });
+  const booking = await startMessage(stack, inboundText(stack, 'Haircut at 10', { customer: { waId: '34622000001' } }));
   await until('the calendar request to be in flight', () => sandbox.faults.hits.length === 1);
 
   first.kill('SIGTERM');

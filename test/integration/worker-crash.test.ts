@@ -7,10 +7,10 @@ import { fromLocal, parseLocalDateTime } from '../../src/booking/time';
 import type { FaultEndpoint } from '../../src/sandbox/faults';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { TurnResult } from '../../src/workflows/types';
-import { newWamid } from '../support/payloads';
 import { startWorkerProcess, type ServiceProcess } from '../support/processes';
-import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
+import { useStack } from '../support/stack';
 import { upcomingWeekday as upcoming, until, activityStarts } from '../support/waiting';
+import { inboundText, startMessage } from '../support/deliver';
 
 jest.setTimeout(240_000);
 
@@ -29,25 +29,9 @@ const stack = useStack(
 const hits = (endpoint: FaultEndpoint) => stack.sandbox.faults.hits.filter((h) => h.endpoint === endpoint).length;
 
 function startTurn(waId: string, text: string): { workflowId: string; result: Promise<TurnResult> } {
-  const wamid = newWamid();
-  const workflowId = messageWorkflowId(wamid);
-  const started = stack.temporal.workflow.start('handleInboundMessage', {
-    taskQueue: stack.taskQueue,
-    workflowId,
-    args: [
-      {
-        businessId: stack.businessId,
-        phoneNumberId: DEMO_PHONE_NUMBER_ID,
-        wamid,
-        type: 'text',
-        handling: 'answer',
-        text,
-        timestamp: String(Math.floor(Date.now() / 1000)),
-        customer: { waId },
-      },
-    ],
-  });
-  return { workflowId, result: started.then((handle) => handle.result() as Promise<TurnResult>) };
+  const input = inboundText(stack, text, { customer: { waId } });
+  const started = startMessage(stack, input);
+  return { workflowId: messageWorkflowId(input.wamid), result: started.then((handle) => handle.result() as Promise<TurnResult>) };
 }
 
 async function attemptsOf(waId: string, activityType: string): Promise<number[]> {

@@ -2,10 +2,12 @@
 // waiting for what the workflows made of them.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { IntakeReport } from '../../src/api/intake';
-import type { TurnResult } from '../../src/workflows/types';
+import { messageWorkflowId } from '../../src/api/message-workflow-id';
+import type { InboundMessageInput, TurnResult } from '../../src/workflows/types';
 import { newWamid, postSigned } from './payloads';
-import { TEST_APP_SECRET, type Stack } from './stack';
+import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, type Stack } from './stack';
 
 /** Posts a signed payload, expects every message in it to start a workflow, and returns each one's result in order. */
 export async function deliverAll(stack: Stack, payload: unknown): Promise<TurnResult[]> {
@@ -42,4 +44,29 @@ export function fixture(name: string): { payload: WebhookFixture; wamids: string
     }
   }
   return { payload, wamids };
+}
+
+/** A text message as the webhook hands it to its workflow (with a fresh wamid), for tests that start workflows directly. */
+export function inboundText(stack: Stack, text: string, overrides: Partial<InboundMessageInput> = {}): InboundMessageInput {
+  return {
+    businessId: stack.businessId,
+    phoneNumberId: DEMO_PHONE_NUMBER_ID,
+    wamid: newWamid(),
+    type: 'text',
+    text,
+    handling: 'answer',
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    customer: { waId: '34611000001' },
+    ...overrides,
+  };
+}
+
+/** Starts a message's workflow as the webhook does (its ID from the wamid). */
+export function startMessage(stack: Stack, input: InboundMessageInput): Promise<WorkflowHandle> {
+  return stack.temporal.workflow.start('handleInboundMessage', { taskQueue: stack.taskQueue, workflowId: messageWorkflowId(input.wamid), args: [input] });
+}
+
+/** Runs a message's workflow as the webhook starts it, and waits for its result. */
+export async function runMessage(stack: Stack, input: InboundMessageInput): Promise<TurnResult> {
+  return (await startMessage(stack, input)).result() as Promise<TurnResult>;
 }

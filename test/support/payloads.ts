@@ -7,7 +7,10 @@ export function newWamid(): string {
 
 export interface TextMessageOptions {
   phoneNumberId: string;
-  from: string;
+  /** The sender's WhatsApp ID (phone number); leave it out for a contact Meta identifies only by BSUID. */
+  from?: string;
+  /** The sender's business-scoped user ID. */
+  bsuid?: string;
   text: string;
   wamid?: string;
   timestamp?: number;
@@ -25,10 +28,11 @@ export function textMessagePayload(...messages: TextMessageOptions[]) {
           value: {
             messaging_product: 'whatsapp',
             metadata: { display_phone_number: '34910000001', phone_number_id: m.phoneNumberId },
-            contacts: [{ profile: { name: m.name ?? 'Test Customer' }, wa_id: m.from }],
+            contacts: [{ profile: { name: m.name ?? 'Test Customer' }, ...(m.from ? { wa_id: m.from } : {}), ...(m.bsuid ? { user_id: m.bsuid } : {}) }],
             messages: [
               {
-                from: m.from,
+                ...(m.from ? { from: m.from } : {}),
+                ...(m.bsuid ? { from_user_id: m.bsuid } : {}),
                 id: m.wamid ?? newWamid(),
                 timestamp: String(m.timestamp ?? Math.floor(Date.now() / 1000)),
                 type: 'text',
