@@ -10,17 +10,20 @@ import { createBusinessDirectory } from './business-directory';
 import { RouteLogController } from './request-log';
 import { healthRoutes } from './health-routes';
 import { webhookRoutes } from './webhook-routes';
+import { adminApi } from './admin';
 
 export interface AppDependencies {
   config: Pick<Config, 'APP_SECRET' | 'VERIFY_TOKEN' | 'WEBHOOK_BODY_LIMIT_BYTES' | 'WEBHOOK_MAX_IN_FLIGHT' | 'TEMPORAL_TASK_QUEUE' | 'LOG_LEVEL'> &
-    Partial<Pick<Config, 'TRACE_LOG_PII'>>;
+    Partial<Pick<Config, 'TRACE_LOG_PII' | 'NODE_ENV'>>;
   db: Database;
   temporal: Client;
   /** Where log lines go instead of stdout: tests read everything the API logged. */
   logDestination?: DestinationStream;
+  /** Console sign-in attempts per client address per minute (10 unless a test needs more). */
+  adminSignInRateLimitPerMinute?: number;
 }
 
-export async function buildApp({ config, db, temporal, logDestination }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, temporal, logDestination, adminSignInRateLimitPerMinute }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { ...loggerOptions(config.LOG_LEVEL, 'api'), ...(logDestination ? { stream: logDestination } : {}) },
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
@@ -41,6 +44,14 @@ export async function buildApp({ config, db, temporal, logDestination }: AppDepe
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     businesses: createBusinessDirectory(db),
     logPii: config.TRACE_LOG_PII ?? false,
+  });
+  await app.register(adminApi, {
+    prefix: '/admin/api',
+    db,
+    appSecret: config.APP_SECRET,
+    // Secure cookies are not sent back over plain HTTP, which only development and tests use.
+    secureCookies: !['development', 'test'].includes(config.NODE_ENV ?? 'production'),
+    signInRateLimitPerMinute: adminSignInRateLimitPerMinute,
   });
   return app;
 }

@@ -68,6 +68,8 @@ export interface StackOptions {
   apiLog?: { level: 'trace' | 'debug' | 'info'; destination: DestinationStream };
   /** TRACE_LOG_PII for the API. */
   traceLogPii?: boolean;
+  /** Console sign-ins per address per minute; generous by default, since every test signs in from 127.0.0.1. */
+  adminSignInRateLimitPerMinute?: number;
   /** Shorter conversation runs, for tests of their edges. */
   conversationTiming?: { idleMs?: number; turnsPerRun?: number };
 }
@@ -127,7 +129,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: options.apiLog?.level ?? 'silent',
     TRACE_LOG_PII: options.traceLogPii ? 'true' : 'false',
   });
-  const app = await buildApp({ config, db: database.db, temporal, logDestination: options.apiLog?.destination });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    temporal,
+    logDestination: options.apiLog?.destination,
+    adminSignInRateLimitPerMinute: options.adminSignInRateLimitPerMinute ?? 1000,
+  }).catch(async (err: unknown) => {
+    // Without this, a worker already polling keeps Jest from ever exiting after the failure.
+    worker?.shutdown();
+    await workerRun;
+    await Promise.all([nativeConnection.close(), connection.close(), sandbox.close()]);
+    await database.drop();
+    throw err;
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
   const webhookUrl = `http://127.0.0.1:${port}/webhook`;

@@ -1,0 +1,75 @@
+// The admin console's JSON API under /admin/api. Everything here runs inside
+// its own Fastify scope: security headers, cookies, CSRF checks and the sign-in
+// rate limit apply to the console and never to Meta's webhook.
+import { createHmac } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../../db/client';
+import { findSessionUser } from '../../db/admin-users';
+import { authRoutes } from './auth-routes';
+import { hashToken, sessionTokenOf } from './sessions';
+
+export interface AdminApiOptions {
+  db: Database;
+  /** Signs the CSRF cookie; derived from the app secret, so no new secret is needed to run the console. */
+  appSecret: string;
+  /** Cookies carry Secure everywhere except explicit development and tests over plain HTTP. */
+  secureCookies: boolean;
+  /** Sign-in attempts per client address per minute; consecutive failures per account lock it (auth-routes.ts). */
+  signInRateLimitPerMinute?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in console user, set by requireUser. */
+    adminUserId?: string;
+    adminSessionHash?: string;
+  }
+}
+
+export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, options) => {
+  await app.register(helmet, {
+    // The console's pages and API come from this origin only.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+  });
+  await app.register(cookie, { secret: createHmac('sha256', options.appSecret).update('admin-console-cookies').digest('hex') });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/admin', httpOnly: true, sameSite: 'lax', secure: options.secureCookies, signed: true },
+    getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
+  });
+  await app.register(rateLimit, { global: false });
+
+  // Every state-changing request carries the CSRF token from GET /admin/api/csrf-token in X-CSRF-Token.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  app.get('/csrf-token', async (_request, reply) => ({ token: reply.generateCsrf() }));
+
+  await app.register(authRoutes, {
+    db: options.db,
+    secureCookies: options.secureCookies,
+    signInRateLimitPerMinute: options.signInRateLimitPerMinute ?? 10,
+    requireUser: requireUser(options.db),
+  });
+};
+
+/** A preHandler that answers 401 unless the request carries a live session; sets request.adminUserId. */
+export function requireUser(db: Database) {
+  return async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const token = sessionTokenOf(request);
+    const tokenHash = token && hashToken(token);
+    const userId = tokenHash ? await findSessionUser(db, tokenHash, new Date()) : undefined;
+    if (!userId || !tokenHash) {
+      await reply.code(401).send({ error: 'Not signed in.' });
+      return;
+    }
+    request.adminUserId = userId;
+    request.adminSessionHash = tokenHash;
+  };
+}
