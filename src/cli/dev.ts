@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DEV_DEFAULTS, hasGoogleCredentials, loadConfig, loadDotEnv } from '../config';
 import { createDatabase } from '../db/client';
 import { SANDBOX_CALENDAR_ID, seedDemoBusiness } from '../db/demo-business';
+import { ensureDevAdmin } from '../admin/dev-admin';
 import { applyMigrations } from '../local/migrate';
 import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { isPortOpen, startProcess, waitFor, type ManagedProcess } from '../local/processes';
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     const db = createDatabase(databaseUrl, { maxConnections: 2 });
     const useSandboxCalendar = !hasGoogleCredentials(config);
     const demo = await seedDemoBusiness(db, config.PHONE_NUMBER_ID, useSandboxCalendar ? { googleCalendarId: SANDBOX_CALENDAR_ID } : {});
+    const devAdmin = await ensureDevAdmin(db, dataDir, demo.id);
     await db.$disconnect();
 
     // Sandbox: stands in for Meta and OpenAI wherever no real credentials are configured.
@@ -132,6 +134,9 @@ async function main(): Promise<void> {
     say(`  Temporal server   ${temporal.address}`);
     say(`  Database          ${config.DATABASE_URL ? 'DATABASE_URL' : `local PostgreSQL in .data/postgres (port ${LOCAL_POSTGRES_PORT})`}`);
     say(`  Demo business     ${demo.created ? 'created' : 'found'} for phone_number_id ${config.PHONE_NUMBER_ID}`);
+    say(
+      `  Console API       http://127.0.0.1:${config.PORT}/admin/api  (sign in as ${devAdmin.email} / ${devAdmin.password ?? 'the password you set'}${devAdmin.created ? ', just created' : ''})`,
+    );
     if (sandbox) {
       say(`  Sandbox           ${sandbox.url}/sandbox`);
       if (useSandboxGraph) say(`    sent WhatsApp messages  ${sandbox.url}/sandbox/whatsapp/messages  (statuses posted back to the webhook)`);
