@@ -98,3 +98,16 @@ export async function findSessionUser(db: Database, tokenHash: string, now: Date
 export async function deleteSession(db: Database, tokenHash: string): Promise<void> {
   await db.adminSession.deleteMany({ where: { id: tokenHash } });
 }
+
+/** What the access rules need to know about a user: admin or not, and their role in each business. */
+export async function loadAccess(
+  db: Database,
+  userId: string,
+): Promise<{ email: string; platformAdmin: boolean; roles: Map<string, BusinessRole> } | undefined> {
+  const user = await db.adminUser.findUnique({
+    where: { id: userId },
+    select: { email: true, platformAdmin: true, memberships: { select: { businessId: true, role: true } } },
+  });
+  if (!user) return undefined;
+  return { email: user.email, platformAdmin: user.platformAdmin, roles: new Map(user.memberships.map((m) => [m.businessId, m.role])) };
+}

@@ -1,5 +1,9 @@
 // A browser's view of the console API for tests: it keeps the cookies the
 // server sets, as a browser would, and sends the CSRF token on every change.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createUser } from '../../src/cli/admin';
 import type { Stack } from './stack';
 
 export interface ConsoleResponse<T = Record<string, unknown>> {
@@ -41,4 +45,25 @@ export class ConsoleClient {
   signIn(email: string, password: string) {
     return this.request('POST', '/admin/api/sign-in', { email, password });
   }
+}
+
+const TEST_PASSWORD = 'correct horse battery';
+
+/**
+ * A console user made with the operator's command (`npm run admin -- create-user`),
+ * already signed in: a platform admin, or an owner or staff member of the
+ * business with that phone_number_id.
+ */
+export async function signedInUser(stack: Stack, email: string, role: 'platform-admin' | 'owner' | 'staff', phoneNumberId?: string): Promise<ConsoleClient> {
+  const passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'console-user-')), 'password');
+  fs.writeFileSync(passwordFile, TEST_PASSWORD);
+  await createUser(
+    stack.database.db,
+    ['--email', email, '--role', role, ...(phoneNumberId ? ['--business', phoneNumberId] : []), '--password-file', passwordFile],
+    () => undefined,
+  );
+  const browser = ConsoleClient.for(stack);
+  const signedIn = await browser.signIn(email, TEST_PASSWORD);
+  if (signedIn.status !== 200) throw new Error(`Could not sign in as ${email}: ${signedIn.status}`);
+  return browser;
 }

@@ -10,6 +10,8 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { Database } from '../../db/client';
 import { findSessionUser } from '../../db/admin-users';
 import { authRoutes } from './auth-routes';
+import { businessRoutes } from './business-routes';
+import { settingsRoutes } from './settings-routes';
 import { hashToken, sessionTokenOf } from './sessions';
 
 export interface AdminApiOptions {
@@ -51,12 +53,15 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, options
 
   app.get('/csrf-token', async (_request, reply) => ({ token: reply.generateCsrf() }));
 
+  const signedIn = requireUser(options.db);
   await app.register(authRoutes, {
     db: options.db,
     secureCookies: options.secureCookies,
     signInRateLimitPerMinute: options.signInRateLimitPerMinute ?? 10,
-    requireUser: requireUser(options.db),
+    requireUser: signedIn,
   });
+  await app.register(businessRoutes, { db: options.db, requireUser: signedIn });
+  await app.register(settingsRoutes, { db: options.db, requireUser: signedIn });
 };
 
 /** A preHandler that answers 401 unless the request carries a live session; sets request.adminUserId. */

@@ -1,0 +1,40 @@
+// A business's booking settings (owner and platform admin may change them;
+// staff may read them) and its audit log.
+import type { FastifyPluginAsync, preHandlerHookHandler } from 'fastify';
+import { bookingSettingsSchema } from '../../booking/settings';
+import { listAudit, loadSettings, saveSettings, ServiceNameTaken } from '../../db/business-settings';
+import type { Database } from '../../db/client';
+import { actorOf, businessFor, signedIn } from './guards';
+import { invalidBody } from './validation';
+
+export const settingsRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHandlerHookHandler }> = async (app, { db, requireUser }) => {
+  const preHandler = signedIn(db, requireUser);
+
+  app.get('/businesses/:businessId/settings', { preHandler }, async (request, reply) => {
+    const businessId = await businessFor(request, reply, 'view');
+    if (!businessId) return reply;
+    const settings = await loadSettings(db, businessId);
+    return settings ? { settings } : reply.code(404).send({ error: 'No such business.' });
+  });
+
+  app.put('/businesses/:businessId/settings', { preHandler }, async (request, reply) => {
+    const businessId = await businessFor(request, reply, 'manage');
+    if (!businessId) return reply;
+    const body = bookingSettingsSchema.safeParse(request.body);
+    if (!body.success) return invalidBody(reply, body.error);
+    if (!(await loadSettings(db, businessId))) return reply.code(404).send({ error: 'No such business.' });
+    try {
+      return { settings: await saveSettings(db, businessId, body.data, actorOf(request)) };
+    } catch (err) {
+      if (err instanceof ServiceNameTaken) return reply.code(409).send({ error: 'Two services would have the same name; rename one.' });
+      throw err;
+    }
+  });
+
+  app.get('/businesses/:businessId/audit', { preHandler }, async (request, reply) => {
+    // What changed and who changed it is for the people who can change it.
+    const businessId = await businessFor(request, reply, 'manage');
+    if (!businessId) return reply;
+    return { entries: await listAudit(db, businessId) };
+  });
+};

@@ -1,0 +1,107 @@
+// A business's booking settings as people edit them: weekly hours with several
+// ranges a day, dated exceptions, services with prices as money, and the rules
+// the booking code applies. One schema, used by the console's API (and so by
+// its pages through the API's field errors), with the booking code's own limits.
+import { z } from 'zod';
+import { WEEKDAYS } from '../agent/types';
+import { minutesOfDay, parseLocalDate } from './time';
+
+const time = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'A time such as 09:30 (24:00 for midnight).');
+
+/** Ranges of one day: each starts before it ends, and they neither overlap nor touch out of order. */
+const dayRanges = z.array(z.tuple([time, time])).superRefine((ranges, ctx) => {
+  const sorted = [...ranges].sort((a, b) => minutesOfDay(a[0]) - minutesOfDay(b[0]));
+  for (const [i, [from, to]] of sorted.entries()) {
+    if (minutesOfDay(from) >= minutesOfDay(to)) ctx.addIssue({ code: 'custom', message: `${from}–${to}: the opening time must be before the closing time.` });
+    const next = sorted[i + 1];
+    if (next && minutesOfDay(next[0]) < minutesOfDay(to)) ctx.addIssue({ code: 'custom', message: `${from}–${to} overlaps ${next[0]}–${next[1]}.` });
+  }
+});
+
+const exception = z.object({
+  date: z.string().refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && parseLocalDate(d) !== undefined, 'A date such as 2026-12-24.'),
+  ranges: dayRanges,
+  note: z.string().trim().max(200).optional(),
+});
+
+/** How many decimals a currency's amounts have (2 for EUR, 0 for JPY), from Intl. */
+export function currencyDecimals(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Minor units as people read them: 2500 EUR → "25.00", 1000 JPY → "1000". */
+export function formatAmount(minorUnits: number, currency: string): string {
+  const decimals = currencyDecimals(currency);
+  return (minorUnits / 10 ** decimals).toFixed(decimals);
+}
+
+const service = z
+  .object({
+    id: z.uuid().optional(),
+    name: z.string().trim().min(1, 'Give the service a name.').max(100),
+    durationMinutes: z.number().int().min(5, 'At least 5 minutes.').max(600, 'At most 10 hours.'),
+    // As people write it ("25", "25.5", "25.50"); kept in the currency's minor units (cents).
+    price: z.union([z.number(), z.string().trim()]).transform((v) => String(v)),
+    currency: z
+      .string()
+      .trim()
+      .regex(/^[A-Z]{3}$/, 'A currency code such as EUR.'),
+  })
+  .transform((s, ctx) => {
+    const decimals = currencyDecimals(s.currency);
+    const pattern = decimals === 0 ? /^\d{1,7}$/ : new RegExp(`^\\d{1,7}(\\.\\d{1,${decimals}})?$`);
+    if (!pattern.test(s.price)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['price'],
+        message: decimals === 0 ? `A whole amount of ${s.currency}, such as 1500.` : `A price such as 25 or 25.50.`,
+      });
+      return z.NEVER;
+    }
+    return { ...s, price: Math.round(Number(s.price) * 10 ** decimals) };
+  });
+
+export const SLOT_STEPS = [5, 10, 15, 20, 30, 60] as const;
+
+export const bookingSettingsSchema = z
+  .object({
+    openingHours: z.partialRecord(z.enum(WEEKDAYS), dayRanges),
+    openingExceptions: z.array(exception).superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      for (const [i, e] of list.entries()) {
+        if (seen.has(e.date)) ctx.addIssue({ code: 'custom', path: [i, 'date'], message: `${e.date} is listed twice.` });
+        seen.add(e.date);
+      }
+    }),
+    services: z
+      .array(service)
+      .min(1, 'Offer at least one service.')
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        for (const [i, s] of list.entries()) {
+          const key = s.name.toLowerCase();
+          if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${s.name}" is listed twice.` });
+          seen.add(key);
+        }
+      }),
+    maxSimultaneousAppointments: z.number().int().min(1, 'At least 1.').max(50, 'At most 50.'),
+    bufferMinutes: z.number().int().min(0).max(240, 'At most 4 hours.'),
+    minNoticeMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(14 * 24 * 60, 'At most 14 days.'),
+    maxDaysAhead: z.number().int().min(1, 'At least 1 day.').max(365, 'At most a year.'),
+    slotStepMinutes: z
+      .number()
+      .int()
+      .refine((n) => (SLOT_STEPS as readonly number[]).includes(n), `One of ${SLOT_STEPS.join(', ')} minutes.`),
+    replyQuietWindowMs: z.number().int().min(0).max(30_000, 'At most 30 seconds.'),
+    replyMaxWaitMs: z.number().int().min(0).max(60_000, 'At most 60 seconds.'),
+  })
+  .superRefine((s, ctx) => {
+    if (s.replyMaxWaitMs < s.replyQuietWindowMs) ctx.addIssue({ code: 'custom', path: ['replyMaxWaitMs'], message: 'Must be at least the quiet window.' });
+  });
+
+export type BookingSettingsInput = z.input<typeof bookingSettingsSchema>;
+export type BookingSettings = z.output<typeof bookingSettingsSchema>;
