@@ -11,6 +11,7 @@ import type { Database } from '../../db/client';
 import { findSessionUser } from '../../db/admin-users';
 import { authRoutes } from './auth-routes';
 import { businessRoutes } from './business-routes';
+import { promptRoutes } from './prompt-routes';
 import { settingsRoutes } from './settings-routes';
 import { hashToken, sessionTokenOf } from './sessions';
 
@@ -62,6 +63,7 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, options
   });
   await app.register(businessRoutes, { db: options.db, requireUser: signedIn });
   await app.register(settingsRoutes, { db: options.db, requireUser: signedIn });
+  await app.register(promptRoutes, { db: options.db, requireUser: signedIn });
 };
 
 /** A preHandler that answers 401 unless the request carries a live session; sets request.adminUserId. */
