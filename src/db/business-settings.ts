@@ -82,12 +82,16 @@ export async function saveSettings(db: Database, businessId: string, settings: B
   }
 }
 
-/** One audit entry, keeping only the fields that changed on both sides. */
+/**
+ * One audit entry. By default only the fields that changed are kept on both
+ * sides; `whole` keeps them all, for entries whose unchanged fields say what
+ * was changed (the member whose role changed).
+ */
 export async function recordAudit(
   db: Database,
-  entry: { businessId: string | null; actor: Actor; action: string; before?: object | null; after?: object | null },
+  entry: { businessId: string | null; actor: Actor; action: string; before?: object | null; after?: object | null; whole?: boolean },
 ): Promise<void> {
-  const [before, after] = changedFields(entry.before ?? null, entry.after ?? null);
+  const [before, after] = entry.whole ? [entry.before ?? null, entry.after ?? null] : changedFields(entry.before ?? null, entry.after ?? null);
   await db.auditEntry.create({
     data: {
       businessId: entry.businessId,

@@ -2,17 +2,9 @@
 import type { FastifyPluginAsync, preHandlerHookHandler } from 'fastify';
 import { z } from 'zod';
 import { decoyHash, hashPassword, passwordMatches, passwordProblem } from '../../admin/passwords';
-import {
-  changePassword,
-  createSession,
-  deleteSession,
-  findUserForSignIn,
-  loadUserView,
-  recordFailedSignIn,
-  recordSuccessfulSignIn,
-} from '../../db/admin-users';
+import { changePassword, deleteSession, findUserForSignIn, loadUserView, recordFailedSignIn, recordSuccessfulSignIn } from '../../db/admin-users';
 import type { Database } from '../../db/client';
-import { clearSessionCookie, hashToken, newSessionToken, SESSION_TTL_MS, sessionTokenOf, setSessionCookie } from './sessions';
+import { clearSessionCookie, hashToken, sessionTokenOf, startSession } from './sessions';
 import { invalidBody } from './validation';
 
 /** Consecutive wrong passwords before an account is locked, and for how long. */
@@ -30,13 +22,6 @@ export const authRoutes: FastifyPluginAsync<{
   signInRateLimitPerMinute: number;
   requireUser: preHandlerHookHandler;
 }> = async (app, { db, secureCookies, signInRateLimitPerMinute, requireUser }) => {
-  async function startSession(reply: Parameters<typeof setSessionCookie>[0], userId: string): Promise<void> {
-    const { token, tokenHash } = newSessionToken();
-    const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-    await createSession(db, { tokenHash, userId, expiresAt });
-    setSessionCookie(reply, token, expiresAt, secureCookies);
-  }
-
   app.post(
     '/sign-in',
     {
@@ -70,7 +55,7 @@ export const authRoutes: FastifyPluginAsync<{
       // Never adopt a session the browser brought with it: a new one, and the old one ended.
       const previous = sessionTokenOf(request);
       if (previous) await deleteSession(db, hashToken(previous));
-      await startSession(reply, user.id);
+      await startSession(db, reply, user.id, secureCookies);
       return { user: await loadUserView(db, user.id) };
     },
   );
@@ -99,7 +84,7 @@ export const authRoutes: FastifyPluginAsync<{
     }
     // Every session ends, this one included; this browser gets a fresh one and stays signed in.
     await changePassword(db, request.adminUserId!, await hashPassword(body.data.newPassword));
-    await startSession(reply, request.adminUserId!);
+    await startSession(db, reply, request.adminUserId!, secureCookies);
     return reply.code(204).send();
   });
 };

@@ -13,6 +13,7 @@ import { authRoutes } from './auth-routes';
 import { businessRoutes } from './business-routes';
 import { promptRoutes } from './prompt-routes';
 import { settingsRoutes } from './settings-routes';
+import { teamRoutes } from './team-routes';
 import { hashToken, sessionTokenOf } from './sessions';
 
 export interface AdminApiOptions {
@@ -64,6 +65,7 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, options
   await app.register(businessRoutes, { db: options.db, requireUser: signedIn });
   await app.register(settingsRoutes, { db: options.db, requireUser: signedIn });
   await app.register(promptRoutes, { db: options.db, requireUser: signedIn });
+  await app.register(teamRoutes, { db: options.db, requireUser: signedIn, secureCookies: options.secureCookies });
 };
 
 /** A preHandler that answers 401 unless the request carries a live session; sets request.adminUserId. */

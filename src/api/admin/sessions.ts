@@ -3,6 +3,8 @@
 // never adopted), and deleting the row ends the session at once.
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createSession } from '../../db/admin-users';
+import type { Database } from '../../db/client';
 
 export const SESSION_COOKIE = 'wa_admin_session';
 /** A session lasts a week from sign-in, or until sign-out, a password change or a role change. */
@@ -29,6 +31,14 @@ export function cookieOptions(secure: boolean) {
 
 export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date, secure: boolean): void {
   reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), expires: expiresAt });
+}
+
+/** Signs this browser in as the user: a new session row and its cookie. */
+export async function startSession(db: Database, reply: FastifyReply, userId: string, secure: boolean): Promise<void> {
+  const { token, tokenHash } = newSessionToken();
+  const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+  await createSession(db, { tokenHash, userId, expiresAt });
+  setSessionCookie(reply, token, expiresAt, secure);
 }
 
 export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
