@@ -1,6 +1,7 @@
 // Reading and saving a business's booking settings, and the audit log that
 // records who changed them.
 import { formatAmount, type BookingSettings } from '../booking/settings';
+import { recordAudit, type Actor } from './audit';
 import { Prisma, type Database } from './client';
 
 /** The settings as the console shows them: prices as money ("25.00"), services with their IDs. */
@@ -45,11 +46,6 @@ export async function loadSettings(db: Database, businessId: string): Promise<Se
 
 export class ServiceNameTaken extends Error {}
 
-export interface Actor {
-  userId: string;
-  email: string;
-}
-
 /**
  * Saves validated settings in one transaction and records the change. Services
  * left out are retired (inactive), not deleted, so past appointments keep them.
@@ -80,46 +76,4 @@ export async function saveSettings(db: Database, businessId: string, settings: B
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new ServiceNameTaken('Two services would have the same name.');
     throw err;
   }
-}
-
-/**
- * One audit entry. By default only the fields that changed are kept on both
- * sides; `whole` keeps them all, for entries whose unchanged fields say what
- * was changed (the member whose role changed).
- */
-export async function recordAudit(
-  db: Database,
-  entry: { businessId: string | null; actor: Actor; action: string; before?: object | null; after?: object | null; whole?: boolean },
-): Promise<void> {
-  const [before, after] = entry.whole ? [entry.before ?? null, entry.after ?? null] : changedFields(entry.before ?? null, entry.after ?? null);
-  await db.auditEntry.create({
-    data: {
-      businessId: entry.businessId,
-      userId: entry.actor.userId,
-      userEmail: entry.actor.email,
-      action: entry.action,
-      before: before ?? Prisma.JsonNull,
-      after: after ?? Prisma.JsonNull,
-    },
-  });
-}
-
-function changedFields(before: object | null, after: object | null): [object | null, object | null] {
-  if (!before || !after) return [before, after];
-  const b: Record<string, unknown> = {};
-  const a: Record<string, unknown> = {};
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const x = (before as Record<string, unknown>)[key];
-    const y = (after as Record<string, unknown>)[key];
-    if (JSON.stringify(x) !== JSON.stringify(y)) {
-      b[key] = x;
-      a[key] = y;
-    }
-  }
-  return [b, a];
-}
-
-export async function listAudit(db: Database, businessId: string, limit = 100) {
-  const rows = await db.auditEntry.findMany({ where: { businessId }, orderBy: { createdAt: 'desc' }, take: limit });
-  return rows.map((r) => ({ id: r.id, at: r.createdAt.toISOString(), by: r.userEmail, action: r.action, before: r.before, after: r.after }));
 }

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { visibleBusinessIds } from '../../admin/access';
 import { isValidTimeZone } from '../../booking/time';
 import { listBusinesses } from '../../db/business-admin';
-import { recordAudit } from '../../db/business-settings';
+import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/client';
 import { Prisma } from '../../db/client';
 import { actorOf, businessFor, platformAdminOnly, signedIn } from './guards';
-import { invalidBody } from './validation';
+import { invalidBody, languageTag } from './validation';
 
 const newBusiness = z.object({
   name: z.string().trim().min(1, 'Give the business a name.').max(100, 'At most 100 characters.'),
@@ -18,11 +18,7 @@ const newBusiness = z.object({
     .trim()
     .regex(/^\d{5,20}$/, 'The phone number ID is the digits Meta shows under WhatsApp → API Setup (not the phone number itself).'),
   timeZone: z.string().trim().refine(isValidTimeZone, 'Not a time zone; use a name such as Europe/Madrid.'),
-  language: z
-    .string()
-    .trim()
-    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A language tag such as en, es or pt-BR.')
-    .default('en'),
+  language: languageTag.default('en'),
 });
 
 const businessParams = z.object({ businessId: z.uuid() });

@@ -5,18 +5,15 @@ import type { FastifyPluginAsync, preHandlerHookHandler } from 'fastify';
 import { z } from 'zod';
 import { buildSystemPrompt } from '../../agent/prompt';
 import { loadBusiness } from '../../booking/business';
-import { recordAudit } from '../../db/business-settings';
+import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/client';
 import { actorOf, businessFor, signedIn } from './guards';
-import { invalidBody } from './validation';
+import { invalidBody, languageTag } from './validation';
 
 const promptFields = z.object({
   personality: z.string().max(2000, 'At most 2,000 characters.'),
   policies: z.string().max(4000, 'At most 4,000 characters.'),
-  language: z
-    .string()
-    .trim()
-    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A language tag such as en, es or pt-BR.'),
+  language: languageTag,
 });
 type PromptFields = z.infer<typeof promptFields>;
 

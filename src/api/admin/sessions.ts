@@ -10,10 +10,14 @@ export const SESSION_COOKIE = 'wa_admin_session';
 /** A session lasts a week from sign-in, or until sign-out, a password change or a role change. */
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60_000;
 
-export function newSessionToken(): { token: string; tokenHash: string } {
+/** A secret for a cookie or a link: 32 random bytes, and the SHA-256 that is all the database keeps. */
+export function newToken(): { token: string; tokenHash: string } {
   const token = randomBytes(32).toString('base64url');
   return { token, tokenHash: hashToken(token) };
 }
+
+/** What newToken makes: anything else is not looked up. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -22,7 +26,7 @@ export function hashToken(token: string): string {
 export function sessionTokenOf(request: FastifyRequest): string | undefined {
   const token = request.cookies[SESSION_COOKIE];
   // The cookie is ours only if it has the shape we give it; anything else is ignored, not looked up.
-  return token && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : undefined;
+  return token && TOKEN_PATTERN.test(token) ? token : undefined;
 }
 
 export function cookieOptions(secure: boolean) {
@@ -35,7 +39,7 @@ export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: 
 
 /** Signs this browser in as the user: a new session row and its cookie. */
 export async function startSession(db: Database, reply: FastifyReply, userId: string, secure: boolean): Promise<void> {
-  const { token, tokenHash } = newSessionToken();
+  const { token, tokenHash } = newToken();
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await createSession(db, { tokenHash, userId, expiresAt });
   setSessionCookie(reply, token, expiresAt, secure);

@@ -2,7 +2,8 @@
 // staff may read them) and its audit log.
 import type { FastifyPluginAsync, preHandlerHookHandler } from 'fastify';
 import { bookingSettingsSchema } from '../../booking/settings';
-import { listAudit, loadSettings, saveSettings, ServiceNameTaken } from '../../db/business-settings';
+import { listAudit } from '../../db/audit';
+import { loadSettings, saveSettings, ServiceNameTaken } from '../../db/business-settings';
 import type { Database } from '../../db/client';
 import { actorOf, businessFor, signedIn } from './guards';
 import { invalidBody } from './validation';

@@ -1,15 +1,14 @@
 // The people of a business: owners (and platform admins) invite, change roles
 // and remove; an invited person opens the link, chooses a password and is in.
-import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, preHandlerHookHandler } from 'fastify';
 import { z } from 'zod';
 import { hashPassword, passwordProblem } from '../../admin/passwords';
 import { normaliseEmail } from '../../db/admin-users';
-import { recordAudit } from '../../db/business-settings';
+import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/client';
 import { listMembers, ownersAfter, setMembership } from '../../db/team';
 import { actorOf, businessFor, signedIn } from './guards';
-import { startSession } from './sessions';
+import { hashToken, newToken, startSession, TOKEN_PATTERN } from './sessions';
 import { invalidBody } from './validation';
 
 /** An invitation link works for a week. */
@@ -19,8 +18,7 @@ const role = z.enum(['OWNER', 'STAFF'], 'OWNER or STAFF.');
 const inviteBody = z.object({ email: z.email('An email address.').transform(normaliseEmail), role });
 const acceptBody = z.object({ name: z.string().trim().max(100).default(''), password: z.string() });
 const memberParams = z.object({ businessId: z.uuid(), userId: z.uuid() });
-const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
-const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+const tokenParams = z.object({ token: z.string().regex(TOKEN_PATTERN) });
 
 export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHandlerHookHandler; secureCookies: boolean }> = async (
   app,
@@ -55,10 +53,10 @@ export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHand
       await recordAudit(db, { businessId, actor: actorOf(request), action: 'user.add', before: null, after: body.data });
       return reply.code(201).send({ added: true });
     }
-    const token = randomBytes(32).toString('base64url');
+    const { token, tokenHash } = newToken();
     const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
     await db.invitation.create({
-      data: { tokenHash: hashOf(token), email: body.data.email, businessId, role: body.data.role, invitedById: request.access!.userId, expiresAt },
+      data: { tokenHash, email: body.data.email, businessId, role: body.data.role, invitedById: request.access!.userId, expiresAt },
     });
     await recordAudit(db, { businessId, actor: actorOf(request), action: 'user.invite', before: null, after: body.data });
     // The link is for the inviter to pass on; the console's page at this address accepts it.
@@ -104,7 +102,7 @@ export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHand
 
   /** An invitation's state, for the page the link opens: whom it is for, or why it no longer works. */
   async function openInvitation(token: string) {
-    const invitation = await db.invitation.findUnique({ where: { tokenHash: hashOf(token) }, include: { business: { select: { name: true } } } });
+    const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { business: { select: { name: true } } } });
     if (!invitation) return { status: 404, error: 'This invitation link is not valid.' } as const;
     if (invitation.acceptedAt) return { status: 410, error: 'This invitation has already been used. Sign in instead.' } as const;
     if (invitation.expiresAt <= new Date()) return { status: 410, error: 'This invitation has expired. Ask for a new one.' } as const;
