@@ -77,6 +77,7 @@ export class OpenAIStandIn {
   reset(): void {
     this.requests.length = 0;
     this.script.length = 0;
+    this.responder = offlineTurn;
   }
 }
 

@@ -54,7 +54,11 @@ test('a worker on SIGTERM finishes its running activity and exits 0; a message t
   expect(accepted.status).toBe(200);
   expect((await stack.temporal.workflow.getHandle(messageWorkflowId(waitingWamid)).describe()).status.name).toBe('RUNNING');
 
-  sandbox.openai.enqueue({ content: 'Booked for 10:00.' }, { content: 'Yes, I am here.' });
+  // Both conversations reach the model at once on the next worker, in either order:
+  // answer each by what it asked rather than from a queue.
+  sandbox.openai.respondWith((messages) =>
+    messages.some((m) => m.role === 'tool') ? { content: 'Booked for 10:00.' } : { content: 'Yes, I am here.' },
+  );
   processes.push(await startWorkerProcess(stack.workerProcessEnv()));
 
   const bookingResult = (await booking.result()) as TurnResult;
