@@ -6,6 +6,7 @@ COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
 RUN npm ci
 COPY src ./src
+COPY admin ./admin
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

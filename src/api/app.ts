@@ -10,7 +10,7 @@ import { createBusinessDirectory } from './business-directory';
 import { RouteLogController } from './request-log';
 import { healthRoutes } from './health-routes';
 import { webhookRoutes } from './webhook-routes';
-import { adminApi } from './admin';
+import { adminConsole } from './admin';
 
 export interface AppDependencies {
   config: Pick<Config, 'APP_SECRET' | 'VERIFY_TOKEN' | 'WEBHOOK_BODY_LIMIT_BYTES' | 'WEBHOOK_MAX_IN_FLIGHT' | 'TEMPORAL_TASK_QUEUE' | 'LOG_LEVEL'> &
@@ -45,8 +45,8 @@ export async function buildApp({ config, db, temporal, logDestination, adminSign
     businesses: createBusinessDirectory(db),
     logPii: config.TRACE_LOG_PII ?? false,
   });
-  await app.register(adminApi, {
-    prefix: '/admin/api',
+  await app.register(adminConsole, {
+    prefix: '/admin',
     db,
     appSecret: config.APP_SECRET,
     // Secure cookies are not sent back over plain HTTP, which only development and tests use.

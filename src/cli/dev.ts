@@ -6,6 +6,7 @@ import { DEV_DEFAULTS, hasGoogleCredentials, loadConfig, loadDotEnv } from '../c
 import { createDatabase } from '../db/client';
 import { SANDBOX_CALENDAR_ID, seedDemoBusiness } from '../db/demo-business';
 import { ensureDevAdmin } from '../admin/dev-admin';
+import { buildConsole, watchConsole } from '../local/console-build';
 import { applyMigrations } from '../local/migrate';
 import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { isPortOpen, startProcess, waitFor, type ManagedProcess } from '../local/processes';
@@ -102,10 +103,13 @@ async function main(): Promise<void> {
         ? { GOOGLE_CALENDAR_ROOT_URL: sandbox.url, GOOGLE_CALENDAR_ACCESS_TOKEN: DEV_DEFAULTS.GOOGLE_CALENDAR_ACCESS_TOKEN }
         : {}),
     };
+    // The console's pages are built before the API starts, then rebuilt on every change under admin/.
+    await buildConsole();
     const tsx = require.resolve('tsx/cli', { paths: [projectRoot] });
     const children: ManagedProcess[] = [
       startProcess('worker', process.execPath, [tsx, path.join(projectRoot, 'src/worker/main.ts')], { env: childEnv, echo: prefixed('worker') }),
       startProcess('api', process.execPath, [tsx, path.join(projectRoot, 'src/api/main.ts')], { env: childEnv, echo: prefixed('api') }),
+      watchConsole(prefixed('console')),
     ];
     for (const child of children) {
       cleanups.push(() => child.stop('SIGTERM', 25_000));
@@ -135,7 +139,7 @@ async function main(): Promise<void> {
     say(`  Database          ${config.DATABASE_URL ? 'DATABASE_URL' : `local PostgreSQL in .data/postgres (port ${LOCAL_POSTGRES_PORT})`}`);
     say(`  Demo business     ${demo.created ? 'created' : 'found'} for phone_number_id ${config.PHONE_NUMBER_ID}`);
     say(
-      `  Console API       http://127.0.0.1:${config.PORT}/admin/api  (sign in as ${devAdmin.email} / ${devAdmin.password ?? 'the password you set'}${devAdmin.created ? ', just created' : ''})`,
+      `  Console           http://127.0.0.1:${config.PORT}/admin  (sign in as ${devAdmin.email} / ${devAdmin.password ?? 'the password you set'}${devAdmin.created ? ', just created' : ''})`,
     );
     if (sandbox) {
       say(`  Sandbox           ${sandbox.url}/sandbox`);

@@ -1,6 +1,7 @@
-// The admin console's JSON API under /admin/api. Everything here runs inside
-// its own Fastify scope: security headers, cookies, CSRF checks and the sign-in
-// rate limit apply to the console and never to Meta's webhook.
+// The admin console under /admin: its pages (pages.ts) and its JSON API under
+// /admin/api. Everything here runs inside its own Fastify scope: security
+// headers, cookies, CSRF checks and the sign-in rate limit apply to the console
+// and never to Meta's webhook.
 import { createHmac } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -14,6 +15,7 @@ import { businessRoutes } from './business-routes';
 import { promptRoutes } from './prompt-routes';
 import { settingsRoutes } from './settings-routes';
 import { teamRoutes } from './team-routes';
+import { consolePages } from './pages';
 import { hashToken, sessionTokenOf } from './sessions';
 
 export interface AdminApiOptions {
@@ -34,11 +36,17 @@ declare module 'fastify' {
   }
 }
 
-export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, options) => {
+/** The console: register with prefix /admin. */
+export const adminConsole: FastifyPluginAsync<AdminApiOptions> = async (app, options) => {
   await app.register(helmet, {
     // The console's pages and API come from this origin only.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
   });
+  await app.register(adminApi, { ...options, prefix: '/api' });
+  await app.register(consolePages);
+};
+
+const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, options) => {
   await app.register(cookie, { secret: createHmac('sha256', options.appSecret).update('admin-console-cookies').digest('hex') });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
