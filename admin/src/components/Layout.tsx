@@ -15,7 +15,7 @@ export function Layout() {
   async function onSignOut() {
     try {
       await signOut();
-      navigate('/sign-in');
+      void navigate('/sign-in');
     } catch (err) {
       setProblem(errorMessage(err));
     }

@@ -25,7 +25,7 @@ export function NewBusinessPage() {
     try {
       const { business } = await api.post<{ business: BusinessSummary }>('/businesses', form);
       await refresh();
-      navigate(`/businesses/${business.id}/settings`, { state: { created: true } });
+      void navigate(`/businesses/${business.id}/settings`, { state: { created: true } });
     } catch (err) {
       setProblem({ message: errorMessage(err), fields: err instanceof ApiError ? err.fields : {} });
     } finally {

@@ -24,7 +24,7 @@ export function SignInPage() {
     try {
       await api.post('/sign-in', { email, password });
       await refresh();
-      navigate(from, { replace: true });
+      void navigate(from, { replace: true });
     } catch (err) {
       setProblem({ message: errorMessage(err), fields: err instanceof ApiError ? err.fields : {} });
     } finally {
