@@ -10,6 +10,7 @@ import { BusinessesPage } from './pages/Businesses';
 import { NewBusinessPage } from './pages/NewBusiness';
 import { HomeRedirect } from './pages/Home';
 import { NotFoundPage } from './pages/NotFound';
+import { SettingsPage } from './pages/Settings';
 
 export function App() {
   return (
@@ -30,6 +31,7 @@ export function App() {
             <Route path="/businesses/new" element={<NewBusinessPage />} />
             <Route path="/businesses/:businessId" element={<BusinessTabs />}>
               <Route index element={<Navigate to="settings" replace />} />
+              <Route path="settings" element={<SettingsPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Route>

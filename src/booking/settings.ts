@@ -18,10 +18,13 @@ const dayRanges = z.array(z.tuple([time, time])).superRefine((ranges, ctx) => {
   }
 });
 
+/** A whole number, with messages a person reads next to the field rather than zod's own. */
+const wholeNumber = () => z.number({ error: 'Enter a number.' }).int('Enter a whole number.');
+
 const exception = z.object({
   date: z.string().refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && parseLocalDate(d) !== undefined, 'A date such as 2026-12-24.'),
   ranges: dayRanges,
-  note: z.string().trim().max(200).optional(),
+  note: z.string().trim().max(200, 'At most 200 characters.').optional(),
 });
 
 /** How many decimals a currency's amounts have (2 for EUR, 0 for JPY), from Intl. */
@@ -38,8 +41,8 @@ export function formatAmount(minorUnits: number, currency: string): string {
 const service = z
   .object({
     id: z.uuid().optional(),
-    name: z.string().trim().min(1, 'Give the service a name.').max(100),
-    durationMinutes: z.number().int().min(5, 'At least 5 minutes.').max(600, 'At most 10 hours.'),
+    name: z.string().trim().min(1, 'Give the service a name.').max(100, 'At most 100 characters.'),
+    durationMinutes: wholeNumber().min(5, 'At least 5 minutes.').max(600, 'At most 10 hours.'),
     // As people write it ("25", "25.5", "25.50"); kept in the currency's minor units (cents).
     price: z.union([z.number(), z.string().trim()]).transform((v) => String(v)),
     currency: z
@@ -84,20 +87,15 @@ export const bookingSettingsSchema = z
           seen.add(key);
         }
       }),
-    maxSimultaneousAppointments: z.number().int().min(1, 'At least 1.').max(50, 'At most 50.'),
-    bufferMinutes: z.number().int().min(0).max(240, 'At most 4 hours.'),
-    minNoticeMinutes: z
-      .number()
-      .int()
-      .min(0)
+    maxSimultaneousAppointments: wholeNumber().min(1, 'At least 1.').max(50, 'At most 50.'),
+    bufferMinutes: wholeNumber().min(0, 'At least 0.').max(240, 'At most 4 hours.'),
+    minNoticeMinutes: wholeNumber()
+      .min(0, 'At least 0.')
       .max(14 * 24 * 60, 'At most 14 days.'),
-    maxDaysAhead: z.number().int().min(1, 'At least 1 day.').max(365, 'At most a year.'),
-    slotStepMinutes: z
-      .number()
-      .int()
-      .refine((n) => (SLOT_STEPS as readonly number[]).includes(n), `One of ${SLOT_STEPS.join(', ')} minutes.`),
-    replyQuietWindowMs: z.number().int().min(0).max(30_000, 'At most 30 seconds.'),
-    replyMaxWaitMs: z.number().int().min(0).max(60_000, 'At most 60 seconds.'),
+    maxDaysAhead: wholeNumber().min(1, 'At least 1 day.').max(365, 'At most a year.'),
+    slotStepMinutes: wholeNumber().refine((n) => (SLOT_STEPS as readonly number[]).includes(n), `One of ${SLOT_STEPS.join(', ')} minutes.`),
+    replyQuietWindowMs: wholeNumber().min(0, 'At least 0.').max(30_000, 'At most 30 seconds.'),
+    replyMaxWaitMs: wholeNumber().min(0, 'At least 0.').max(60_000, 'At most 60 seconds.'),
   })
   .superRefine((s, ctx) => {
     if (s.replyMaxWaitMs < s.replyQuietWindowMs) ctx.addIssue({ code: 'custom', path: ['replyMaxWaitMs'], message: 'Must be at least the quiet window.' });
