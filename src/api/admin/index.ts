@@ -15,6 +15,7 @@ import { businessRoutes } from './business-routes';
 import { promptRoutes } from './prompt-routes';
 import { settingsRoutes } from './settings-routes';
 import { teamRoutes } from './team-routes';
+import { consoleErrorHandler } from './errors';
 import { consolePages } from './pages';
 import { hashToken, sessionTokenOf } from './sessions';
 
@@ -42,6 +43,7 @@ export const adminConsole: FastifyPluginAsync<AdminApiOptions> = async (app, opt
     // The console's pages and API come from this origin only.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
   });
+  app.setErrorHandler(consoleErrorHandler);
   await app.register(adminApi, { ...options, prefix: '/api' });
   await app.register(consolePages);
 };
