@@ -56,9 +56,7 @@ test('a worker on SIGTERM finishes its running activity and exits 0; a message t
 
   // Both conversations reach the model at once on the next worker, in either order:
   // answer each by what it asked rather than from a queue.
-  sandbox.openai.respondWith((messages) =>
-    messages.some((m) => m.role === 'tool') ? { content: 'Booked for 10:00.' } : { content: 'Yes, I am here.' },
-  );
+  sandbox.openai.respondWith((messages) => (messages.some((m) => m.role === 'tool') ? { content: 'Booked for 10:00.' } : { content: 'Yes, I am here.' }));
   processes.push(await startWorkerProcess(stack.workerProcessEnv()));
 
   const bookingResult = (await booking.result()) as TurnResult;
