@@ -15,6 +15,9 @@ export const DEV_DEFAULTS = {
   WHATSAPP_ACCESS_TOKEN: 'sandbox-access-token',
   OPENAI_API_KEY: 'sandbox-openai-key',
   GOOGLE_CALENDAR_ACCESS_TOKEN: 'sandbox-google-token',
+  // The OAuth client `npm run dev` gives the API and worker with the sandbox calendar, so the console can connect one offline.
+  GOOGLE_OAUTH_CLIENT_ID: 'sandbox-oauth-client.apps.googleusercontent.com',
+  GOOGLE_OAUTH_CLIENT_SECRET: 'sandbox-oauth-client-secret',
 } as const;
 
 const REQUIRED_IN_PRODUCTION = ['APP_SECRET', 'VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'OPENAI_API_KEY', 'DATABASE_URL'] as const;
@@ -34,6 +37,8 @@ const schema = z.object({
   NODE_ENV: z.string().default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(8000),
+  // The console's address as browsers reach it (behind a proxy or tunnel): Google's OAuth redirect comes back here.
+  PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   APP_SECRET: z.string().min(1).default(DEV_DEFAULTS.APP_SECRET),
@@ -111,7 +116,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return { ...parsed.data, isProduction };
 }
 
-export function calendarAccess(config: Config): CalendarAccess {
+type CalendarConfig = Pick<
+  Config,
+  | 'GOOGLE_CALENDAR_ROOT_URL'
+  | 'GOOGLE_CALENDAR_ACCESS_TOKEN'
+  | 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE'
+  | 'GOOGLE_OAUTH_CLIENT_ID'
+  | 'GOOGLE_OAUTH_CLIENT_SECRET'
+  | 'GOOGLE_OAUTH_AUTH_URL'
+  | 'GOOGLE_OAUTH_TOKEN_URL'
+>;
+
+export function calendarAccess(config: Partial<CalendarConfig>): CalendarAccess {
   return {
     rootUrl: config.GOOGLE_CALENDAR_ROOT_URL,
     accessToken: config.GOOGLE_CALENDAR_ACCESS_TOKEN,

@@ -10,7 +10,13 @@ import { BusinessesPage } from './pages/Businesses';
 import { NewBusinessPage } from './pages/NewBusiness';
 import { HomeRedirect } from './pages/Home';
 import { NotFoundPage } from './pages/NotFound';
+import { UsersPage } from './pages/Users';
+import { AuditPage } from './pages/Audit';
+import { AllUsersPage } from './pages/AllUsers';
+import { AcceptInvitationPage } from './pages/AcceptInvitation';
 import { SettingsPage } from './pages/Settings';
+import { PromptPage } from './pages/Prompt';
+import { CalendarPage } from './pages/Calendar';
 
 export function App() {
   return (
@@ -18,6 +24,8 @@ export function App() {
       <SessionProvider>
         <Routes>
           <Route path="/sign-in" element={<SignInPage />} />
+          {/* An invitation link is opened by someone who has no account yet. */}
+          <Route path="/invite/:token" element={<AcceptInvitationPage />} />
           <Route
             element={
               <RequireUser>
@@ -29,9 +37,14 @@ export function App() {
             <Route path="/account" element={<AccountPage />} />
             <Route path="/businesses" element={<BusinessesPage />} />
             <Route path="/businesses/new" element={<NewBusinessPage />} />
+            <Route path="/users" element={<AllUsersPage />} />
             <Route path="/businesses/:businessId" element={<BusinessTabs />}>
               <Route index element={<Navigate to="settings" replace />} />
               <Route path="settings" element={<SettingsPage />} />
+              <Route path="prompt" element={<PromptPage />} />
+              <Route path="calendar" element={<CalendarPage />} />
+              <Route path="users" element={<UsersPage />} />
+              <Route path="audit" element={<AuditPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Route>

@@ -4,3 +4,7 @@ export type { AdminUserView as User, MembershipView as Membership } from '../../
 export type { BusinessSummary } from '../../src/db/business-admin';
 export type { SettingsView } from '../../src/db/business-settings';
 export type BusinessRole = 'OWNER' | 'STAFF';
+export type { MemberView as Member, InvitationView as Invitation } from '../../src/db/team';
+export type { AuditEntryView as AuditEntry } from '../../src/db/audit';
+export type { PlatformUserView as PlatformUser } from '../../src/db/platform-users';
+export type { CalendarView, PromptView } from '../../src/api/admin/views';

@@ -3,7 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config';
+import { calendarAccess, type Config } from '../config';
 import type { Database } from '../db/client';
 import { loggerOptions } from '../observability/logger';
 import { createBusinessDirectory } from './business-directory';
@@ -14,7 +14,19 @@ import { adminConsole } from './admin';
 
 export interface AppDependencies {
   config: Pick<Config, 'APP_SECRET' | 'VERIFY_TOKEN' | 'WEBHOOK_BODY_LIMIT_BYTES' | 'WEBHOOK_MAX_IN_FLIGHT' | 'TEMPORAL_TASK_QUEUE' | 'LOG_LEVEL'> &
-    Partial<Pick<Config, 'TRACE_LOG_PII' | 'NODE_ENV'>>;
+    Partial<
+      Pick<
+        Config,
+        | 'TRACE_LOG_PII'
+        | 'NODE_ENV'
+        | 'PUBLIC_URL'
+        | 'GOOGLE_CALENDAR_ROOT_URL'
+        | 'GOOGLE_OAUTH_CLIENT_ID'
+        | 'GOOGLE_OAUTH_CLIENT_SECRET'
+        | 'GOOGLE_OAUTH_AUTH_URL'
+        | 'GOOGLE_OAUTH_TOKEN_URL'
+      >
+    >;
   db: Database;
   temporal: Client;
   /** Where log lines go instead of stdout: tests read everything the API logged. */
@@ -52,6 +64,7 @@ export async function buildApp({ config, db, temporal, logDestination, adminSign
     // Secure cookies are not sent back over plain HTTP, which only development and tests use.
     secureCookies: !['development', 'test'].includes(config.NODE_ENV ?? 'production'),
     signInRateLimitPerMinute: adminSignInRateLimitPerMinute,
+    calendar: { oauthClient: calendarAccess(config).oauthClient, rootUrl: config.GOOGLE_CALENDAR_ROOT_URL, publicUrl: config.PUBLIC_URL },
   });
   return app;
 }

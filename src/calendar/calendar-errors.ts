@@ -23,6 +23,9 @@ export function classifyCalendarFailure(err: unknown): CalendarFailureClass {
   const status = httpStatusOf(err);
   const reason = googleReason(err);
   if (status === undefined) return { kind: 'unknown' };
+  // Google's token endpoint, when the stored refresh token was revoked or has expired: only a new consent helps.
+  if (status === 400 && oauthErrorOf(err) === 'invalid_grant')
+    return { kind: 'access-refused', reason: 'Google refused the calendar credentials (invalid_grant: access was revoked or has expired)' };
   if (status === 429 || status >= 500 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason))) return { kind: 'back-off' };
   if (status === 401 || status === 403)
     return { kind: 'access-refused', reason: `Google refused the calendar credentials (${status}${reason ? ` ${reason}` : ''})` };
@@ -72,8 +75,14 @@ function googleReason(err: unknown): string | undefined {
   return typeof reason === 'string' ? reason : undefined;
 }
 
+function oauthErrorOf(err: unknown): unknown {
+  return (err as { response?: { data?: { error?: unknown } } } | null)?.response?.data?.error;
+}
+
 function isCalendarNotFound(err: unknown): boolean {
   // Events are addressed under /calendars/<id>/events/<eventId>; a 404 without an event ID in the URL is the calendar.
+  // gaxios 7 (googleapis 178) gives the request URL as a URL object; older versions as a string.
   const url = (err as { config?: { url?: unknown } } | null)?.config?.url;
-  return typeof url === 'string' && /\/calendars\/[^/]+(\/events)?$/.test(new URL(url, 'http://x').pathname);
+  const href = url instanceof URL ? url.href : typeof url === 'string' ? url : undefined;
+  return href !== undefined && /\/calendars\/[^/]+(\/events)?$/.test(new URL(href, 'http://x').pathname);
 }

@@ -7,7 +7,9 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { calendarAccess, loadConfig, loadDotEnv, requireDatabaseUrl } from '../config';
-import { CALENDAR_SCOPES, calendarFor, createOAuthClient } from '../calendar/google-calendar';
+import { CALENDAR_SCOPES, createOAuthClient } from '../calendar/google-calendar';
+import { proveConnection } from '../calendar/oauth-connect';
+import { storeCalendarConnection } from '../db/calendar-connection';
 import { createDatabase } from '../db/client';
 
 const CONSENT_TIMEOUT_MS = 10 * 60_000;
@@ -42,21 +44,13 @@ async function main(): Promise<void> {
   console.log(`  ${consentUrl}\n`);
   const code = await callback.code.catch((err: Error) => fail(`Not connected: ${err.message}`));
 
-  const { tokens } = await client.getToken({ code, redirect_uri: redirectUri });
-  if (!tokens.refresh_token) fail("Google returned no refresh token. Remove the app's access at https://myaccount.google.com/permissions and try again.");
-  const owner = { googleCalendarId: values.calendar ?? 'primary', googleRefreshToken: tokens.refresh_token };
-
-  // Prove the token works on that calendar before storing it.
-  const calendar = calendarFor(owner, { ...calendarAccess(config), oauthClient });
-  const now = new Date();
-  await calendar!
-    .listEvents(now, new Date(now.getTime() + 86_400_000))
-    .catch((err: Error) => fail(`The token does not open calendar "${owner.googleCalendarId}": ${err.message}`));
-
-  // A fresh, proven connection clears any earlier refusal.
-  await db.business.update({ where: { id: business.id }, data: { ...owner, calendarAccessError: null, calendarAccessErrorAt: null } });
+  const calendarId = values.calendar ?? 'primary';
+  const connection = await proveConnection({ code, redirectUri, calendarId }, oauthClient, { rootUrl: config.GOOGLE_CALENDAR_ROOT_URL }).catch((err: Error) =>
+    fail(`Not connected: ${err.message}`),
+  );
+  await storeCalendarConnection(db, business.id, connection);
   await db.$disconnect();
-  console.log(`Connected: "${business.name}" now books into calendar "${owner.googleCalendarId}".`);
+  console.log(`Connected: "${business.name}" now books into calendar "${calendarId}".`);
 }
 
 /** A loopback server for Google's redirect; `code` resolves with the authorization code. */

@@ -100,7 +100,15 @@ async function main(): Promise<void> {
       ...(useSandboxGraph && sandbox ? { GRAPH_API_BASE_URL: sandbox.url } : {}),
       ...(useSandboxModel && sandbox ? { OPENAI_BASE_URL: `${sandbox.url}/v1` } : {}),
       ...(useSandboxCalendar && sandbox
-        ? { GOOGLE_CALENDAR_ROOT_URL: sandbox.url, GOOGLE_CALENDAR_ACCESS_TOKEN: DEV_DEFAULTS.GOOGLE_CALENDAR_ACCESS_TOKEN }
+        ? {
+            GOOGLE_CALENDAR_ROOT_URL: sandbox.url,
+            GOOGLE_CALENDAR_ACCESS_TOKEN: DEV_DEFAULTS.GOOGLE_CALENDAR_ACCESS_TOKEN,
+            // The sandbox's OAuth stand-in approves at once, so "Connect Google Calendar" in the console works offline.
+            GOOGLE_OAUTH_CLIENT_ID: DEV_DEFAULTS.GOOGLE_OAUTH_CLIENT_ID,
+            GOOGLE_OAUTH_CLIENT_SECRET: DEV_DEFAULTS.GOOGLE_OAUTH_CLIENT_SECRET,
+            GOOGLE_OAUTH_AUTH_URL: `${sandbox.url}/o/oauth2/v2/auth`,
+            GOOGLE_OAUTH_TOKEN_URL: `${sandbox.url}/token`,
+          }
         : {}),
     };
     // The console's pages are built before the API starts, then rebuilt on every change under admin/.

@@ -44,7 +44,39 @@ function changedFields(before: object | null, after: object | null): [object | n
   return [b, a];
 }
 
-export async function listAudit(db: Database, businessId: string, limit = 100) {
-  const rows = await db.auditEntry.findMany({ where: { businessId }, orderBy: { createdAt: 'desc' }, take: limit });
-  return rows.map((r) => ({ id: r.id, at: r.createdAt.toISOString(), by: r.userEmail, action: r.action, before: r.before, after: r.after }));
+/** One entry as the console reads it. */
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  by: string;
+  action: string;
+  before: unknown;
+  after: unknown;
+}
+
+export const AUDIT_PAGE_SIZE = 100;
+
+/**
+ * A business's entries (platform-level ones with null), newest first, a page at a time:
+ * `before` is the ID of the last entry of the previous page, and `next` is set while older
+ * entries remain. Entries made in the same millisecond are ordered by ID, so none is skipped
+ * or repeated across pages. Undefined when `before` is not an entry of this log.
+ */
+export async function listAudit(
+  db: Database,
+  businessId: string | null,
+  { before, limit = AUDIT_PAGE_SIZE }: { before?: string; limit?: number } = {},
+): Promise<{ entries: AuditEntryView[]; next: string | null } | undefined> {
+  let older: Prisma.AuditEntryWhereInput = {};
+  if (before) {
+    const cursor = await db.auditEntry.findFirst({ where: { id: before, businessId }, select: { createdAt: true } });
+    if (!cursor) return undefined;
+    older = { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: before } }] };
+  }
+  const rows = await db.auditEntry.findMany({ where: { businessId, ...older }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+  const page = rows.slice(0, limit);
+  return {
+    entries: page.map((r) => ({ id: r.id, at: r.createdAt.toISOString(), by: r.userEmail, action: r.action, before: r.before, after: r.after })),
+    next: rows.length > limit ? page[page.length - 1]!.id : null,
+  };
 }

@@ -63,7 +63,7 @@ const RETRY_ROWS: RetryRow[] = [
       `; Google 429, 403 \`rateLimitExceeded\`/\`userRateLimitExceeded\` and 5xx back off with jitter ` +
       `(${duration(CALENDAR_BACKOFF_FIRST_MS / 2)}–${duration(CALENDAR_BACKOFF_FIRST_MS)} doubling to ${duration(CALENDAR_BACKOFF_MAX_MS)}); other failures (network) use the policy's backoff`,
     notRetried:
-      '401/403 and a missing calendar: the business is flagged (`calendar_access_error`) until a call succeeds or `npm run calendar:connect` runs; 400s. ' +
+      '401/403, a missing calendar and a revoked refresh token: the business is flagged (`calendar_access_error`, shown in the console) until a call succeeds or the calendar is connected again; other 400s. ' +
       'The model is told, and a half-made booking is released (a release that fails is logged; the turn still answers)',
   },
   {

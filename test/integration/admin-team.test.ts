@@ -120,3 +120,47 @@ test('a business keeps at least one owner; others can be removed', async () => {
   expect(removed.body.members.map((m) => m.email)).not.toContain('staff@example.com');
   expect((await staff.request('GET', '/admin/api/me')).status).toBe(401);
 });
+
+test('an owner withdraws an open invitation: its link stops working, and the audit log says so; staff cannot', async () => {
+  const { body } = await invite('withdrawn@example.com', 'OWNER');
+  const open = (await owner.request<{ invitations: Array<{ id: string; email: string }> }>('GET', `${base()}/users`)).body.invitations;
+  const invitationId = open.find((i) => i.email === 'withdrawn@example.com')!.id;
+  const staffBrowser = await signedInUser(stack, 'staff-two@example.com', 'staff', DEMO_PHONE_NUMBER_ID);
+  expect((await staffBrowser.request('DELETE', `${base()}/invitations/${invitationId}`)).status).toBe(403);
+  expect((await otherOwner.request('DELETE', `${base()}/invitations/${invitationId}`)).status).toBe(403);
+
+  const withdrawn = await owner.request<{ invitations: Array<{ email: string }> }>('DELETE', `${base()}/invitations/${invitationId}`);
+  expect(withdrawn.status).toBe(200);
+  expect(withdrawn.body.invitations.map((i) => i.email)).not.toContain('withdrawn@example.com');
+  expect((await owner.request('DELETE', `${base()}/invitations/${invitationId}`)).status).toBe(404);
+  const late = ConsoleClient.for(stack);
+  expect((await late.request('GET', `/admin/api/invitations/${body.token}`)).status).toBe(404);
+  expect((await late.request('POST', `/admin/api/invitations/${body.token}/accept`, { password: 'a long enough password' })).status).toBe(404);
+  const audit = await owner.request<{ entries: Array<{ action: string; by: string; before: unknown }> }>('GET', `${base()}/audit`);
+  expect(audit.body.entries[0]).toMatchObject({
+    action: 'invitation.revoke',
+    by: 'owner@example.com',
+    before: { email: 'withdrawn@example.com', role: 'OWNER' },
+  });
+});
+
+test('inviting someone who is already a member is refused, with the reason next to the email', async () => {
+  expect(await invite('owner@example.com', 'STAFF')).toMatchObject({ status: 409, body: { fields: { email: expect.stringMatching(/already a member/) } } });
+  expect((await owner.request<Members>('GET', `${base()}/users`)).body.members.find((m) => m.email === 'owner@example.com')).toMatchObject({ role: 'OWNER' });
+});
+
+test('a link for an address that has since got an account adds that account but does not sign the link holder in as it', async () => {
+  const { body } = await invite('later@example.com', 'STAFF');
+  const elsewhere = await signedInUser(stack, 'later@example.com', 'owner', OTHER_PHONE_NUMBER_ID);
+  const holder = ConsoleClient.for(stack);
+  const accepted = await holder.request('POST', `/admin/api/invitations/${body.token}/accept`, { name: 'Someone', password: 'not their password' });
+  expect(accepted).toMatchObject({ status: 201, body: { signedIn: false, businessId: stack.businessId } });
+  expect((await holder.request('GET', '/admin/api/me')).status).toBe(401);
+  // The account keeps its own password and now belongs to both businesses.
+  const me = await elsewhere.request<{ user: { name: string; memberships: Array<{ businessName: string; role: string }> } }>('GET', '/admin/api/me');
+  expect(me.body.user.memberships).toEqual(
+    expect.arrayContaining([expect.objectContaining({ businessName: 'Lumen Hair Studio', role: 'STAFF' }), expect.objectContaining({ role: 'OWNER' })]),
+  );
+  const audit = await owner.request<{ entries: Array<{ action: string; by: string }> }>('GET', `${base()}/audit`);
+  expect(audit.body.entries[0]).toMatchObject({ action: 'invitation.accept', by: 'later@example.com' });
+});

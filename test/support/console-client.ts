@@ -22,7 +22,13 @@ export class ConsoleClient {
     return new ConsoleClient(stack.webhookUrl.replace(/\/webhook$/, ''));
   }
 
-  async request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, { csrf = true } = {}): Promise<ConsoleResponse<T>> {
+  /** `redirect: 'manual'` answers a redirect as it is (its status and location) instead of following it. */
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    { csrf = true, redirect = 'follow' }: { csrf?: boolean; redirect?: 'follow' | 'manual' } = {},
+  ): Promise<ConsoleResponse<T>> {
     if (csrf && method !== 'GET' && !this.csrfToken) {
       this.csrfToken = (await this.request<{ token: string }>('GET', '/admin/api/csrf-token')).body.token;
     }
@@ -30,7 +36,7 @@ export class ConsoleClient {
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (csrf && method !== 'GET' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const [name, ...value] = pair!.split('=');
@@ -47,7 +53,8 @@ export class ConsoleClient {
   }
 }
 
-const TEST_PASSWORD = 'correct horse battery';
+/** The password of every user signedInUser makes, for signing in again (a browser test signs in through the form). */
+export const TEST_PASSWORD = 'correct horse battery';
 
 /**
  * A console user made with the operator's command (`npm run admin -- create-user`),

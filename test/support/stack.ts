@@ -23,6 +23,7 @@ export const TEST_ACCESS_TOKEN = 'test-access-token';
 export const DEMO_PHONE_NUMBER_ID = '100000000000001';
 export const TEST_GOOGLE_TOKEN = 'test-google-token';
 export const TEST_OPENAI_KEY = 'test-openai-key';
+export const TEST_OAUTH_CLIENT = { clientId: 'test-oauth-client.apps.googleusercontent.com', clientSecret: 'test-oauth-client-secret' };
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 let runtimeInstalled = false;
@@ -72,6 +73,11 @@ export interface StackOptions {
   adminSignInRateLimitPerMinute?: number;
   /** Shorter conversation runs, for tests of their edges. */
   conversationTiming?: { idleMs?: number; turnsPerRun?: number };
+  /**
+   * The app and the worker get an OAuth client (TEST_OAUTH_CLIENT) on the sandbox's OAuth stand-in: the console can
+   * connect calendars, and the worker books with the refresh tokens it stores.
+   */
+  googleOAuth?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -92,6 +98,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     Connection.connect({ address }),
   ]);
   const temporal = new Client({ connection, namespace: 'default' });
+  const oauthClient = options.googleOAuth
+    ? { ...TEST_OAUTH_CLIENT, authBaseUrl: `${sandbox.url}/o/oauth2/v2/auth`, tokenUrl: `${sandbox.url}/token` }
+    : undefined;
   const { id: businessId } = await seedDemoBusiness(database.db, DEMO_PHONE_NUMBER_ID, { googleCalendarId: SANDBOX_CALENDAR_ID });
   // A short quiet window keeps single-message tests fast; burst tests set their own.
   await database.db.business.update({ where: { id: businessId }, data: { replyQuietWindowMs: 100, replyMaxWaitMs: 1000 } });
@@ -115,7 +124,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               accessToken: options.workerAccessToken ?? TEST_ACCESS_TOKEN,
               timeoutMs: options.graphTimeoutMs,
             }),
-            calendarAccess: { rootUrl: sandbox.url, accessToken: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN, timeoutMs: options.calendarTimeoutMs },
+            calendarAccess: {
+              rootUrl: sandbox.url,
+              accessToken: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN,
+              timeoutMs: options.calendarTimeoutMs,
+              oauthClient,
+            },
             maxIterations: options.maxIterations ?? 4,
             conversationTiming: options.conversationTiming,
           },
@@ -128,6 +142,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: options.apiLog?.level ?? 'silent',
     TRACE_LOG_PII: options.traceLogPii ? 'true' : 'false',
+    ...(oauthClient && {
+      GOOGLE_CALENDAR_ROOT_URL: sandbox.url,
+      GOOGLE_OAUTH_CLIENT_ID: oauthClient.clientId,
+      GOOGLE_OAUTH_CLIENT_SECRET: oauthClient.clientSecret,
+      GOOGLE_OAUTH_AUTH_URL: oauthClient.authBaseUrl,
+      GOOGLE_OAUTH_TOKEN_URL: oauthClient.tokenUrl,
+    }),
   });
   const app = await buildApp({
     config,
@@ -169,6 +190,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       GOOGLE_CALENDAR_ROOT_URL: sandbox.url,
       GOOGLE_CALENDAR_ACCESS_TOKEN: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN,
       AGENT_MAX_ITERATIONS: String(options.maxIterations ?? 4),
+      ...(oauthClient && {
+        GOOGLE_OAUTH_CLIENT_ID: oauthClient.clientId,
+        GOOGLE_OAUTH_CLIENT_SECRET: oauthClient.clientSecret,
+        GOOGLE_OAUTH_TOKEN_URL: oauthClient.tokenUrl,
+      }),
     }),
     async stop() {
       await app.close();

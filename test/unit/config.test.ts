@@ -48,6 +48,9 @@ describe('development defaults', () => {
     ['TEMPORAL_UI_URL', 'http://127.0.0.1:8233'],
     ['SANDBOX_PORT', 8090],
     ['TRACE_LOG_PII', false],
+    // npm run dev gives the sandbox's OAuth client to its children only: unset, the console offers no calendar connection.
+    ['GOOGLE_OAUTH_CLIENT_ID', undefined],
+    ['PUBLIC_URL', undefined],
   ])('%s defaults to %p', (key, expected) => {
     expect(config[key as keyof typeof config]).toEqual(expected);
   });
@@ -60,6 +63,8 @@ describe('development defaults', () => {
       WHATSAPP_ACCESS_TOKEN: 'sandbox-access-token',
       OPENAI_API_KEY: 'sandbox-openai-key',
       GOOGLE_CALENDAR_ACCESS_TOKEN: 'sandbox-google-token',
+      GOOGLE_OAUTH_CLIENT_ID: 'sandbox-oauth-client.apps.googleusercontent.com',
+      GOOGLE_OAUTH_CLIENT_SECRET: 'sandbox-oauth-client-secret',
     });
   });
 

@@ -90,6 +90,12 @@ describe('Google Calendar errors', () => {
     expect(classifyCalendarFailure(googleError(401, 'authError')).kind).toBe('access-refused');
     expect(classifyCalendarFailure(googleError(403, 'forbidden')).kind).toBe('access-refused');
     expect(classifyCalendarFailure(googleError(404, 'notFound', 'https://x/calendar/v3/calendars/gone%40x/events')).kind).toBe('access-refused');
+    // As googleapis 178 (gaxios 7) reports it: the URL as an object, with the query string of a list call.
+    const listed = new URL('https://x/calendar/v3/calendars/gone%40x/events?timeMin=2026-12-01T00%3A00%3A00Z&singleEvents=true');
+    expect(classifyCalendarFailure({ ...googleError(404, 'notFound'), config: { url: listed } }).kind).toBe('access-refused');
+    // A refresh token Google no longer honours, as its token endpoint answers.
+    const revoked = { response: { status: 400, data: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } } };
+    expect(classifyCalendarFailure(revoked)).toEqual({ kind: 'access-refused', reason: expect.stringContaining('invalid_grant') });
     // A missing event is not a connection problem.
     expect(classifyCalendarFailure(googleError(404, 'notFound')).kind).toBe('unknown');
   });

@@ -21,6 +21,12 @@ export function signedIn(db: Database, requireUser: preHandlerHookHandler): preH
     const access = await loadAccess(db, request.adminUserId!);
     if (!access) return reply.code(401).send({ error: 'Not signed in.' });
     request.access = { userId: request.adminUserId!, ...access };
+    // A platform admin passes every business's check, so a business that does not exist is answered here, for
+    // every route that names one, rather than by each route's queries failing on it (a 500, or an empty list).
+    const named = businessParams.safeParse(request.params);
+    if (access.platformAdmin && named.success && (await db.business.count({ where: { id: named.data.businessId } })) === 0) {
+      return reply.code(404).send({ error: 'No such business.' });
+    }
   };
   return [requireUser, withAccess];
 }

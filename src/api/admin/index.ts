@@ -12,9 +12,11 @@ import type { Database } from '../../db/client';
 import { findSessionUser } from '../../db/admin-users';
 import { authRoutes } from './auth-routes';
 import { businessRoutes } from './business-routes';
+import { calendarRoutes, type CalendarConsoleOptions } from './calendar-routes';
 import { promptRoutes } from './prompt-routes';
 import { settingsRoutes } from './settings-routes';
 import { teamRoutes } from './team-routes';
+import { userRoutes } from './user-routes';
 import { consoleErrorHandler } from './errors';
 import { consolePages } from './pages';
 import { hashToken, sessionTokenOf } from './sessions';
@@ -27,6 +29,8 @@ export interface AdminApiOptions {
   secureCookies: boolean;
   /** Sign-in attempts per client address per minute; consecutive failures per account lock it (auth-routes.ts). */
   signInRateLimitPerMinute?: number;
+  /** Connecting Google Calendars from the console: the OAuth client, the Calendar API root, the public origin. */
+  calendar?: CalendarConsoleOptions;
 }
 
 declare module 'fastify' {
@@ -75,7 +79,9 @@ const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, options) => {
   await app.register(businessRoutes, { db: options.db, requireUser: signedIn });
   await app.register(settingsRoutes, { db: options.db, requireUser: signedIn });
   await app.register(promptRoutes, { db: options.db, requireUser: signedIn });
+  await app.register(calendarRoutes, { db: options.db, requireUser: signedIn, calendar: options.calendar ?? {} });
   await app.register(teamRoutes, { db: options.db, requireUser: signedIn, secureCookies: options.secureCookies });
+  await app.register(userRoutes, { db: options.db, requireUser: signedIn });
 };
 
 /** A preHandler that answers 401 unless the request carries a live session; sets request.adminUserId. */

@@ -9,6 +9,7 @@ import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/client';
 import { actorOf, businessFor, signedIn } from './guards';
 import { invalidBody, languageTag } from './validation';
+import type { PromptView } from './views';
 
 const promptFields = z.object({
   personality: z.string().max(2000, 'At most 2,000 characters.'),
@@ -21,7 +22,7 @@ export const promptRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHa
   const preHandler = signedIn(db, requireUser);
 
   /** The prompt fields as saved (or as proposed), the system prompt they make now, and the last change. */
-  async function promptView(businessId: string, proposed?: PromptFields) {
+  async function promptView(businessId: string, proposed?: PromptFields): Promise<PromptView> {
     const { profile } = await loadBusiness(db, businessId);
     const fields = proposed ?? { personality: profile.personality, policies: profile.policies, language: profile.language };
     const last = await db.auditEntry.findFirst({

@@ -2,11 +2,15 @@
 // staff may read them) and its audit log.
 import type { FastifyPluginAsync, preHandlerHookHandler } from 'fastify';
 import { bookingSettingsSchema } from '../../booking/settings';
+import { z } from 'zod';
 import { listAudit } from '../../db/audit';
 import { loadSettings, saveSettings, ServiceNameTaken } from '../../db/business-settings';
 import type { Database } from '../../db/client';
 import { actorOf, businessFor, signedIn } from './guards';
 import { invalidBody } from './validation';
+
+/** `before`: the last entry's ID of the page already shown (the answer's `next`). */
+const auditQuery = z.object({ before: z.uuid('An entry ID.').optional() });
 
 export const settingsRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHandlerHookHandler }> = async (app, { db, requireUser }) => {
   const preHandler = signedIn(db, requireUser);
@@ -36,6 +40,9 @@ export const settingsRoutes: FastifyPluginAsync<{ db: Database; requireUser: pre
     // What changed and who changed it is for the people who can change it.
     const businessId = await businessFor(request, reply, 'manage');
     if (!businessId) return reply;
-    return { entries: await listAudit(db, businessId) };
+    const query = auditQuery.safeParse(request.query);
+    if (!query.success) return invalidBody(reply, query.error);
+    const page = await listAudit(db, businessId, query.data);
+    return page ?? reply.code(400).send({ error: 'No such entry to page from.', fields: { before: 'No such entry to page from.' } });
   });
 };

@@ -1,12 +1,12 @@
 // The people of a business: owners (and platform admins) invite, change roles
 // and remove; an invited person opens the link, chooses a password and is in.
-import type { FastifyPluginAsync, preHandlerHookHandler } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, preHandlerHookHandler } from 'fastify';
 import { z } from 'zod';
 import { hashPassword, passwordProblem } from '../../admin/passwords';
 import { normaliseEmail } from '../../db/admin-users';
 import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/client';
-import { listMembers, ownersAfter, setMembership } from '../../db/team';
+import { changeMembership, listMembers, listOpenInvitations, type MembershipChange } from '../../db/team';
 import { actorOf, businessFor, signedIn } from './guards';
 import { hashToken, newToken, startSession, TOKEN_PATTERN } from './sessions';
 import { invalidBody } from './validation';
@@ -18,6 +18,7 @@ const role = z.enum(['OWNER', 'STAFF'], 'OWNER or STAFF.');
 const inviteBody = z.object({ email: z.email('An email address.').transform(normaliseEmail), role });
 const acceptBody = z.object({ name: z.string().trim().max(100).default(''), password: z.string() });
 const memberParams = z.object({ businessId: z.uuid(), userId: z.uuid() });
+const invitationParams = z.object({ businessId: z.uuid(), invitationId: z.uuid() });
 const tokenParams = z.object({ token: z.string().regex(TOKEN_PATTERN) });
 
 export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHandlerHookHandler; secureCookies: boolean }> = async (
@@ -25,16 +26,12 @@ export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHand
   { db, requireUser, secureCookies },
 ) => {
   const preHandler = signedIn(db, requireUser);
+  const team = async (businessId: string) => ({ members: await listMembers(db, businessId), invitations: await listOpenInvitations(db, businessId) });
 
   app.get('/businesses/:businessId/users', { preHandler }, async (request, reply) => {
     const businessId = await businessFor(request, reply, 'manage');
     if (!businessId) return reply;
-    const invitations = await db.invitation.findMany({
-      where: { businessId, acceptedAt: null, expiresAt: { gt: new Date() } },
-      select: { id: true, email: true, role: true, expiresAt: true },
-      orderBy: { createdAt: 'desc' },
-    });
-    return { members: await listMembers(db, businessId), invitations: invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() })) };
+    return team(businessId);
   });
 
   app.post('/businesses/:businessId/invitations', { preHandler }, async (request, reply) => {
@@ -45,12 +42,11 @@ export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHand
     const existing = await db.adminUser.findUnique({ where: { email: body.data.email }, select: { id: true } });
     if (existing) {
       // Someone who already has an account joins at once; there is nothing to pass on.
-      await db.membership.upsert({
-        where: { userId_businessId: { userId: existing.id, businessId } },
-        create: { userId: existing.id, businessId, role: body.data.role },
-        update: {},
-      });
-      await recordAudit(db, { businessId, actor: actorOf(request), action: 'user.add', before: null, after: body.data });
+      const joined = await changeMembership(db, { businessId, userId: existing.id, role: body.data.role, mode: 'join', actor: actorOf(request) });
+      if (joined === 'already-member') {
+        const message = 'This person is already a member; change their role in the list instead.';
+        return reply.code(409).send({ error: message, fields: { email: message } });
+      }
       return reply.code(201).send({ added: true });
     }
     const { token, tokenHash } = newToken();
@@ -63,6 +59,13 @@ export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHand
     return reply.code(201).send({ added: false, link: `/admin/invite/${token}`, token, expiresAt: expiresAt.toISOString() });
   });
 
+  /** The answer to a role change or a removal: the team as it is now, or why nothing changed. */
+  async function membershipAnswer(reply: FastifyReply, businessId: string, outcome: MembershipChange) {
+    if (outcome === 'not-member') return reply.code(404).send({ error: 'No such member.' });
+    if (outcome === 'last-owner') return reply.code(409).send({ error: 'A business needs at least one owner.' });
+    return team(businessId);
+  }
+
   app.put('/businesses/:businessId/users/:userId', { preHandler }, async (request, reply) => {
     const businessId = await businessFor(request, reply, 'manage');
     if (!businessId) return reply;
@@ -70,20 +73,8 @@ export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHand
     const body = z.object({ role }).safeParse(request.body);
     if (!params.success) return reply.code(404).send({ error: 'No such member.' });
     if (!body.success) return invalidBody(reply, body.error);
-    const { userId } = params.data;
-    const member = await db.membership.findUnique({ where: { userId_businessId: { userId, businessId } }, select: { role: true } });
-    if (!member) return reply.code(404).send({ error: 'No such member.' });
-    if ((await ownersAfter(db, businessId, userId, body.data.role)) === 0) return reply.code(409).send({ error: 'A business needs at least one owner.' });
-    await setMembership(db, businessId, userId, body.data.role);
-    await recordAudit(db, {
-      businessId,
-      actor: actorOf(request),
-      action: 'user.role',
-      before: { userId, role: member.role },
-      after: { userId, role: body.data.role },
-      whole: true,
-    });
-    return { members: await listMembers(db, businessId) };
+    const outcome = await changeMembership(db, { businessId, userId: params.data.userId, role: body.data.role, mode: 'change', actor: actorOf(request) });
+    return membershipAnswer(reply, businessId, outcome);
   });
 
   app.delete('/businesses/:businessId/users/:userId', { preHandler }, async (request, reply) => {
@@ -91,13 +82,29 @@ export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHand
     if (!businessId) return reply;
     const params = memberParams.safeParse(request.params);
     if (!params.success) return reply.code(404).send({ error: 'No such member.' });
-    const { userId } = params.data;
-    const member = await db.membership.findUnique({ where: { userId_businessId: { userId, businessId } }, select: { role: true } });
-    if (!member) return reply.code(404).send({ error: 'No such member.' });
-    if ((await ownersAfter(db, businessId, userId, undefined)) === 0) return reply.code(409).send({ error: 'A business needs at least one owner.' });
-    await setMembership(db, businessId, userId, undefined);
-    await recordAudit(db, { businessId, actor: actorOf(request), action: 'user.remove', before: { userId, role: member.role }, after: null, whole: true });
-    return { members: await listMembers(db, businessId) };
+    const outcome = await changeMembership(db, { businessId, userId: params.data.userId, role: undefined, mode: 'change', actor: actorOf(request) });
+    return membershipAnswer(reply, businessId, outcome);
+  });
+
+  // The link itself cannot be shown again (only its hash is kept): withdrawing is how an owner takes back one sent to the wrong person.
+  app.delete('/businesses/:businessId/invitations/:invitationId', { preHandler }, async (request, reply) => {
+    const businessId = await businessFor(request, reply, 'manage');
+    if (!businessId) return reply;
+    const params = invitationParams.safeParse(request.params);
+    const invitation =
+      params.success &&
+      (await db.invitation.findFirst({ where: { id: params.data.invitationId, businessId, acceptedAt: null }, select: { id: true, email: true, role: true } }));
+    if (!invitation) return reply.code(404).send({ error: 'No such invitation.' });
+    const { count } = await db.invitation.deleteMany({ where: { id: invitation.id, acceptedAt: null } });
+    if (count === 0) return reply.code(404).send({ error: 'No such invitation.' });
+    await recordAudit(db, {
+      businessId,
+      actor: actorOf(request),
+      action: 'invitation.revoke',
+      before: { email: invitation.email, role: invitation.role },
+      after: null,
+    });
+    return team(businessId);
   });
 
   /** An invitation's state, for the page the link opens: whom it is for, or why it no longer works. */
@@ -129,25 +136,32 @@ export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHand
     if (opened.status !== 200) return reply.code(opened.status).send({ error: opened.error });
     const { invitation } = opened;
     const passwordHash = await hashPassword(body.data.password);
-    const userId = await db.$transaction(async (tx) => {
+    const accepted = await db.$transaction(async (transaction) => {
+      const tx = transaction as unknown as Database;
       // Marked used first, and only if still unused: two clicks cannot make two accounts.
       const claimed = await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null }, data: { acceptedAt: new Date() } });
       if (claimed.count === 0) return undefined;
-      const user = await tx.adminUser.upsert({
-        where: { email: invitation.email },
-        create: { email: invitation.email, name: body.data.name, passwordHash },
-        update: {},
-        select: { id: true },
-      });
+      const existing = await tx.adminUser.findUnique({ where: { email: invitation.email }, select: { id: true } });
+      const userId =
+        existing?.id ?? (await tx.adminUser.create({ data: { email: invitation.email, name: body.data.name, passwordHash }, select: { id: true } })).id;
       await tx.membership.upsert({
-        where: { userId_businessId: { userId: user.id, businessId: invitation.businessId } },
-        create: { userId: user.id, businessId: invitation.businessId, role: invitation.role },
+        where: { userId_businessId: { userId, businessId: invitation.businessId } },
+        create: { userId, businessId: invitation.businessId, role: invitation.role },
         update: {},
       });
-      return user.id;
+      await recordAudit(tx, {
+        businessId: invitation.businessId,
+        actor: { userId, email: invitation.email },
+        action: 'invitation.accept',
+        before: null,
+        after: { email: invitation.email, role: invitation.role },
+      });
+      return { userId, newAccount: !existing };
     });
-    if (!userId) return reply.code(410).send({ error: 'This invitation has already been used. Sign in instead.' });
-    await startSession(db, reply, userId, secureCookies);
-    return reply.code(201).send({ signedIn: true });
+    if (!accepted) return reply.code(410).send({ error: 'This invitation has already been used. Sign in instead.' });
+    // An account made since the invitation keeps its own password: holding the link must not sign anyone in as its owner.
+    if (!accepted.newAccount) return reply.code(201).send({ signedIn: false, businessId: invitation.businessId });
+    await startSession(db, reply, accepted.userId, secureCookies);
+    return reply.code(201).send({ signedIn: true, businessId: invitation.businessId });
   });
 };
