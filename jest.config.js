@@ -12,8 +12,9 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      // Starts one real PostgreSQL and one Temporal dev server for the integration files only.
+      // The browser tests (the console in chromium) run against the same kind of stack, so they share the setup.
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/browser/**/*.test.ts'],
+      // Starts one real PostgreSQL and one Temporal dev server for the integration and browser files only, and builds the console.
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

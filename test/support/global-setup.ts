@@ -1,10 +1,12 @@
 // One real PostgreSQL 15 cluster and one real Temporal dev server for the run.
 // Test files get their own database (cloned from a migrated template) and their
-// own task queue, so they never see each other's data.
+// own task queue, so they never see each other's data. The console's pages are
+// built too, since the app under test serves them from dist/admin.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { buildConsole } from '../../src/local/console-build';
 import { applyMigrations } from '../../src/local/migrate';
 import { startLocalPostgres } from '../../src/local/postgres';
 import { findFreePort } from '../../src/local/processes';
@@ -13,7 +15,7 @@ import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { TEMPLATE_DATABASE, type TestGlobals } from './globals';
 
 export default async function globalSetup(): Promise<void> {
-  const temporalCli = await ensureTemporalCli((line) => process.stdout.write(`\n${line}`));
+  const [temporalCli] = await Promise.all([ensureTemporalCli((line) => process.stdout.write(`\n${line}`)), buildConsoleUnlessWatched()]);
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-agent-test-pg-'));
   const postgres = await startLocalPostgres({ dataDir, port: await findFreePort(), database: TEMPLATE_DATABASE, ephemeral: true });
@@ -33,4 +35,11 @@ export default async function globalSetup(): Promise<void> {
   globals.__temporal = temporal;
   process.env.TEST_POSTGRES_SERVER_URL = postgres.url.replace(/\/[^/]+$/, '');
   process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
+}
+
+/** Builds dist/admin, unless `npm run dev` is keeping it current with its watch build (Vite refuses a second build of the project meanwhile). */
+async function buildConsoleUnlessWatched(): Promise<void> {
+  await buildConsole().catch((err: Error) => {
+    if (!/Found another Vite build process/.test(err.message)) throw err;
+  });
 }
