@@ -164,3 +164,15 @@ test('a link for an address that has since got an account adds that account but 
   const audit = await owner.request<{ entries: Array<{ action: string; by: string }> }>('GET', `${base()}/audit`);
   expect(audit.body.entries[0]).toMatchObject({ action: 'invitation.accept', by: 'later@example.com' });
 });
+
+test('accepting an invitation in a browser signed in as someone else signs that person out there, as signing in does', async () => {
+  const { body } = await invite('second.browser@example.com');
+  const shared = await signedInUser(stack, 'shared.browser@example.com', 'staff', OTHER_PHONE_NUMBER_ID);
+  const before = new Map(shared.cookies);
+  expect((await shared.request('POST', `/admin/api/invitations/${body.token}/accept`, { password: 'a long enough password' })).status).toBe(201);
+  expect((await shared.request<{ user: { email: string } }>('GET', '/admin/api/me')).body.user.email).toBe('second.browser@example.com');
+  // The earlier session ended on the server, not only in this browser's cookie jar.
+  const earlier = ConsoleClient.for(stack);
+  for (const [name, value] of before) earlier.cookies.set(name, value);
+  expect((await earlier.request('GET', '/admin/api/me')).status).toBe(401);
+});

@@ -52,6 +52,8 @@ function TeamManager({ businessId }: { businessId: string }) {
 }
 
 function MembersTable({ businessId, members, onChange }: { businessId: string; members: Member[]; onChange(team: Team): void }) {
+  // A business made by a platform admin has nobody yet: its first owner is invited below.
+  if (members.length === 0) return <p>No members yet. Invite the business’s owner below.</p>;
   return (
     <table className="stacking team-table">
       <thead>

@@ -3,12 +3,12 @@
 import type { FastifyPluginAsync, FastifyReply, preHandlerHookHandler } from 'fastify';
 import { z } from 'zod';
 import { hashPassword, passwordProblem } from '../../admin/passwords';
-import { normaliseEmail } from '../../db/admin-users';
+import { deleteSession, normaliseEmail } from '../../db/admin-users';
 import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/client';
 import { changeMembership, listMembers, listOpenInvitations, type MembershipChange } from '../../db/team';
 import { actorOf, businessFor, signedIn } from './guards';
-import { hashToken, newToken, startSession, TOKEN_PATTERN } from './sessions';
+import { hashToken, newToken, sessionTokenOf, startSession, TOKEN_PATTERN } from './sessions';
 import { invalidBody } from './validation';
 
 /** An invitation link works for a week. */
@@ -161,6 +161,9 @@ export const teamRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHand
     if (!accepted) return reply.code(410).send({ error: 'This invitation has already been used. Sign in instead.' });
     // An account made since the invitation keeps its own password: holding the link must not sign anyone in as its owner.
     if (!accepted.newAccount) return reply.code(201).send({ signedIn: false, businessId: invitation.businessId });
+    // As at sign-in: whoever this browser was signed in as is signed out, and the new account gets a new session.
+    const previous = sessionTokenOf(request);
+    if (previous) await deleteSession(db, hashToken(previous));
     await startSession(db, reply, accepted.userId, secureCookies);
     return reply.code(201).send({ signedIn: true, businessId: invitation.businessId });
   });
