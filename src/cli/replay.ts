@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, loadDotEnv } from '../config';
+import { DEV_DEFAULTS, loadConfig, loadDotEnv } from '../config';
 import type { IntakeReport } from '../api/intake';
 import { signBody } from '../whatsapp/signature';
 import type { TurnResult } from '../workflows/types';
@@ -33,10 +33,18 @@ function usage(): never {
   process.exit(2);
 }
 
-/** Fixtures name the demo number; a different PHONE_NUMBER_ID in the environment is put in its place. */
+/**
+ * The project's fixtures name the demo number; a different PHONE_NUMBER_ID in the environment is put in its
+ * place. A fixture written for another business (its own phone_number_id) goes to that business as written.
+ */
 function retarget(payload: unknown, phoneNumberId: string): unknown {
   const entries = (payload as { entry?: Array<{ changes?: Array<{ value?: { metadata?: { phone_number_id?: string } } }> }> }).entry ?? [];
-  for (const entry of entries) for (const change of entry.changes ?? []) if (change.value?.metadata) change.value.metadata.phone_number_id = phoneNumberId;
+  for (const entry of entries) {
+    for (const change of entry.changes ?? []) {
+      const metadata = change.value?.metadata;
+      if (metadata?.phone_number_id === DEV_DEFAULTS.PHONE_NUMBER_ID) metadata.phone_number_id = phoneNumberId;
+    }
+  }
   return payload;
 }
 

@@ -1,6 +1,8 @@
 // The replay command as a user runs it: a separate process that signs fixtures,
 // posts them to the running app and waits for their workflows.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { weekdayOf } from '../../src/booking/time';
@@ -68,4 +70,20 @@ test('exits non-zero when a fixture cannot be processed, and says why', async ()
   expect(result.code).toBe(1);
   expect(result.output).toMatch(/cannot read fixture/);
   expect(result.output).toMatch(/0 of 1 fixture\(s\) processed/);
+});
+
+test("a fixture written for another business's number goes to that business, not the demo", async () => {
+  const other = await stack.database.db.business.create({ data: { name: 'Barbería Norte', phoneNumberId: '100000000000555' }, select: { id: true } });
+  const fixture = JSON.parse(fs.readFileSync(path.join(root, 'fixtures/simple_greeting.json'), 'utf8')) as {
+    entry: Array<{ changes: Array<{ value: { metadata: { phone_number_id: string }; messages: Array<{ id: string }> } }> }>;
+  };
+  const value = fixture.entry[0]!.changes[0]!.value;
+  value.metadata.phone_number_id = '100000000000555';
+  value.messages[0]!.id = 'wamid.replay-other-business';
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fixture-')), 'norte.json');
+  fs.writeFileSync(file, JSON.stringify(fixture));
+
+  expect((await replay(file)).code).toBe(0);
+  const recorded = await stack.database.db.message.findUniqueOrThrow({ where: { wamid: 'wamid.replay-other-business' }, select: { businessId: true } });
+  expect(recorded.businessId).toBe(other.id);
 });
