@@ -3,11 +3,12 @@
 // Users page the business is given; a platform admin's list of all users
 // offers a choice of business.
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, errorMessage } from '../api';
+import { api } from '../api';
 import { ROLE_HINT, ROLE_NAMES } from '../roles';
 import type { BusinessRole } from '../types';
 import { Notice, SelectField, TextField } from './forms';
 import { InvitationLink } from './InvitationLink';
+import { useSubmit } from './useSubmit';
 
 type Invited = { added: true } | { added: false; link: string; expiresAt: string };
 
@@ -23,8 +24,7 @@ export function InviteForm({ businessId, businesses = [], onInvited }: InviteFor
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<BusinessRole>('STAFF');
   const [chosen, setChosen] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message: string; fields: Record<string, string> }>();
+  const { busy, problem, setProblem, submit } = useSubmit();
   const [outcome, setOutcome] = useState<{ email: string; role: BusinessRole; businessName?: string; invited: Invited }>();
   const target = businessId ?? chosen;
 
@@ -36,17 +36,12 @@ export function InviteForm({ businessId, businesses = [], onInvited }: InviteFor
       setProblem({ message: 'Choose the business to invite them into.', fields: { businessId: 'Choose a business.' } });
       return;
     }
-    setBusy(true);
-    try {
+    await submit(async () => {
       const invited = await api.post<Invited>(`/businesses/${target}/invitations`, { email, role });
       setOutcome({ email: email.trim().toLowerCase(), role, businessName: businesses.find((b) => b.id === target)?.name, invited });
       setEmail('');
       onInvited();
-    } catch (err) {
-      setProblem({ message: errorMessage(err), fields: err instanceof ApiError ? err.fields : {} });
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

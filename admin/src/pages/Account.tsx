@@ -1,8 +1,9 @@
 // Change one's own password. Every other session of the account ends; this
 // browser stays signed in.
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, errorMessage } from '../api';
+import { api } from '../api';
 import { Notice, TextField } from '../components/forms';
+import { useSubmit } from '../components/useSubmit';
 import { useUser } from '../session';
 
 export function AccountPage() {
@@ -10,31 +11,22 @@ export function AccountPage() {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [repeated, setRepeated] = useState('');
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [outcome, setOutcome] = useState<{ kind: 'error' | 'success'; message: string }>();
-  const [busy, setBusy] = useState(false);
+  const [mismatch, setMismatch] = useState('');
+  const [changed, setChanged] = useState(false);
+  const { busy, problem, submit } = useSubmit();
+  const fields: Record<string, string | undefined> = { ...problem?.fields, repeated: mismatch || undefined };
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    setOutcome(undefined);
-    if (newPassword !== repeated) {
-      setFields({ repeated: 'The two new passwords differ.' });
-      return;
-    }
-    setBusy(true);
-    setFields({});
-    try {
-      await api.post('/password', { currentPassword, newPassword });
-      setCurrentPassword('');
-      setNewPassword('');
-      setRepeated('');
-      setOutcome({ kind: 'success', message: 'Password changed. You were signed out everywhere else.' });
-    } catch (err) {
-      setFields(err instanceof ApiError ? err.fields : {});
-      setOutcome({ kind: 'error', message: errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
+    setChanged(false);
+    setMismatch(newPassword === repeated ? '' : 'The two new passwords differ.');
+    if (newPassword !== repeated) return;
+    const done = await submit(() => api.post('/password', { currentPassword, newPassword }));
+    if (!done) return;
+    setCurrentPassword('');
+    setNewPassword('');
+    setRepeated('');
+    setChanged(true);
   }
 
   return (
@@ -62,7 +54,8 @@ export function AccountPage() {
       </dl>
       <h2>Change password</h2>
       <form onSubmit={onSubmit} noValidate>
-        {outcome && <Notice kind={outcome.kind}>{outcome.message}</Notice>}
+        <Notice kind="error">{problem?.message}</Notice>
+        {changed && <Notice kind="success">Password changed. You were signed out everywhere else.</Notice>}
         <TextField
           label="Current password"
           type="password"

@@ -2,8 +2,9 @@
 // phone_number_id, time zone and language. Its settings come next.
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { api, ApiError, errorMessage } from '../api';
+import { api } from '../api';
 import { Notice, TextField } from '../components/forms';
+import { useSubmit } from '../components/useSubmit';
 import { useSession } from '../session';
 import type { BusinessSummary } from '../types';
 
@@ -14,23 +15,16 @@ export function NewBusinessPage() {
   const navigate = useNavigate();
   const { refresh } = useSession();
   const [form, setForm] = useState({ name: '', phoneNumberId: '', timeZone: browserTimeZone, language: 'en' });
-  const [problem, setProblem] = useState<{ message: string; fields: Record<string, string> }>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit } = useSubmit();
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    await submit(async () => {
       const { business } = await api.post<{ business: BusinessSummary }>('/businesses', form);
       await refresh();
       void navigate(`/businesses/${business.id}/settings`, { state: { created: true } });
-    } catch (err) {
-      setProblem({ message: errorMessage(err), fields: err instanceof ApiError ? err.fields : {} });
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -2,8 +2,9 @@
 // many attempts each get the API's own sentence.
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { api, ApiError, errorMessage } from '../api';
+import { api } from '../api';
 import { Notice, TextField } from '../components/forms';
+import { useSubmit } from '../components/useSubmit';
 import { useSession } from '../session';
 
 export function SignInPage() {
@@ -12,24 +13,17 @@ export function SignInPage() {
   const from = (useLocation().state as { from?: string } | null)?.from ?? '/';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<{ message: string; fields: Record<string, string> }>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit } = useSubmit();
 
   if (user) return <Navigate to={from} replace />;
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    await submit(async () => {
       await api.post('/sign-in', { email, password });
       await refresh();
       void navigate(from, { replace: true });
-    } catch (err) {
-      setProblem({ message: errorMessage(err), fields: err instanceof ApiError ? err.fields : {} });
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
