@@ -11,6 +11,7 @@ import { applyMigrations } from '../local/migrate';
 import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { isPortOpen, startProcess, waitFor, type ManagedProcess } from '../local/processes';
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from '../local/temporal';
+import { ensureNamespace } from '../local/temporal-namespace';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { setIdentifierHashKey } from '../observability/privacy';
@@ -51,6 +52,13 @@ async function main(): Promise<void> {
     let temporal: Pick<DevServer, 'address' | 'uiUrl'> = { address: config.TEMPORAL_ADDRESS, uiUrl: config.TEMPORAL_UI_URL };
     if (await isPortOpen(Number(temporalPort), temporalHost)) {
       say(`Using the Temporal server already running at ${config.TEMPORAL_ADDRESS}`);
+      // Unlike the bundled dev server, it was not started with our namespace and search attribute.
+      const created = await ensureNamespace({
+        address: config.TEMPORAL_ADDRESS,
+        namespace: config.TEMPORAL_NAMESPACE,
+        searchAttributes: SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, valueType: key.type })),
+      });
+      if (created.length > 0) say(`  created on it: ${created.join(', ')}`);
     } else {
       const binary = await ensureTemporalCli(say);
       const server = await startTemporalDevServer({

@@ -58,6 +58,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   const user = await serverUser();
   const asServerUser = user ? { uid: user.uid, gid: user.gid } : {};
 
+  // Only the cluster's own directory is private (PostgreSQL insists on 0700). The directories above it are
+  // made like any other (0755 under the usual umask): as root the server runs as `postgres`, which must be
+  // able to pass through them. Making them 0700 too left .data/ reachable by root alone.
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (user) fs.chownSync(dataDir, user.uid, user.gid);
 
@@ -65,6 +69,14 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     await execFileAsync(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-instructions'], {
       ...asServerUser,
       cwd: dataDir,
+    }).catch((err: Error) => {
+      // A parent made private earlier (by hand, or by an older version of this code) keeps `postgres` out.
+      if (user && /Permission denied/.test(err.message)) {
+        throw new Error(
+          `The postgres user cannot reach ${dataDir}: give every directory above it search permission (for example chmod o+x ${path.dirname(dataDir)}).`,
+        );
+      }
+      throw err;
     });
   }
 
