@@ -72,6 +72,11 @@ const ACTIVITY_SOURCES: Record<keyof Activities, FailureSource | 'database'> = {
   loadConversation: 'database',
   enqueueInConversation: 'database',
   expireParkedStatuses: 'database',
+  mirrorConversationState: 'database',
+  handBackDelay: 'database',
+  recordTurn: 'database',
+  findAppointmentForChange: 'database',
+  changeAppointmentAsOwner: 'calendar',
 };
 
 export const isModelFailure = (err: unknown): boolean => failureSourceOf(err) === 'model';

@@ -17,6 +17,10 @@ import { AcceptInvitationPage } from './pages/AcceptInvitation';
 import { SettingsPage } from './pages/Settings';
 import { PromptPage } from './pages/Prompt';
 import { CalendarPage } from './pages/Calendar';
+import { TryItPage } from './pages/TryIt';
+import { AppointmentsPage } from './pages/Appointments';
+import { InboxPage } from './pages/Inbox';
+import { ConversationPage } from './pages/Conversation';
 
 export function App() {
   return (
@@ -39,10 +43,15 @@ export function App() {
             <Route path="/businesses/new" element={<NewBusinessPage />} />
             <Route path="/users" element={<AllUsersPage />} />
             <Route path="/businesses/:businessId" element={<BusinessTabs />}>
-              <Route index element={<Navigate to="settings" replace />} />
+              <Route index element={<Navigate to="conversations" replace />} />
+              <Route path="conversations" element={<InboxPage />}>
+                <Route path=":customerId" element={<ConversationPage />} />
+              </Route>
+              <Route path="appointments" element={<AppointmentsPage />} />
               <Route path="settings" element={<SettingsPage />} />
               <Route path="prompt" element={<PromptPage />} />
               <Route path="calendar" element={<CalendarPage />} />
+              <Route path="try-it" element={<TryItPage />} />
               <Route path="users" element={<UsersPage />} />
               <Route path="audit" element={<AuditPage />} />
             </Route>

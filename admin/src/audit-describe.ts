@@ -34,6 +34,8 @@ const ACTIONS: Record<string, string> = {
   'user.role': 'Member role changed',
   'user.remove': 'Member removed',
   'user.sessions-end': 'Sessions ended',
+  'appointment.cancel': 'Appointment cancelled by the business',
+  'appointment.move': 'Appointment moved by the business',
 };
 
 const LABELS: Record<string, string> = {
@@ -47,6 +49,8 @@ const LABELS: Record<string, string> = {
   slotStepMinutes: 'Slot step',
   replyQuietWindowMs: 'Quiet window before replying',
   replyMaxWaitMs: 'Longest wait before replying',
+  handBackAfterMinutes: 'Hand back to the bot after',
+  flagOutsideHours: 'Flag messages outside opening hours',
   personality: 'Personality',
   policies: 'Policies',
   language: 'Language',

@@ -8,3 +8,16 @@ export type { MemberView as Member, InvitationView as Invitation } from '../../s
 export type { AuditEntryView as AuditEntry } from '../../src/db/audit';
 export type { PlatformUserView as PlatformUser } from '../../src/db/platform-users';
 export type { CalendarView, PromptView } from '../../src/api/admin/views';
+export type { TryItAppointmentView, TryItMessageView, TryItView } from '../../src/db/test-customers';
+export type {
+  ConversationControl,
+  ConversationSummary,
+  ConversationView,
+  InboxCustomer,
+  InboxPage,
+  TimelineItem,
+  TimelineMessage,
+  TimelineTurn,
+  TurnEffectView,
+} from '../../src/db/inbox';
+export type { AppointmentChangeAnswer, AppointmentsPage, ConsoleAppointment } from '../../src/db/appointments-view';

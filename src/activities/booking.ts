@@ -12,21 +12,21 @@ import { currentCustomer, rehomeMerged } from '../db/customers';
 import type { BookingActivities } from '../workflows/activity-contracts';
 import { isBookingTool, runBookingTool } from './booking-tools';
 
-export function createBookingActivities({ db, calendarAccess }: { db: Database; calendarAccess: CalendarAccess }): BookingActivities {
-  /**
-   * The activity failure for a calendar error. A refused credential is also
-   * written on the business, where operators see it: no booking can succeed
-   * until someone reconnects the calendar.
-   */
-  async function calendarActivityFailure(businessId: string, err: unknown): Promise<unknown> {
-    const failure = classifyCalendarFailure(err);
-    if (failure.kind === 'access-refused') {
-      await flagCalendarAccess(db, businessId, failure.reason);
-      log.error('Calendar connection refused; the business must reconnect its calendar', { businessId, reason: failure.reason });
-    }
-    return toCalendarActivityFailure(err, Context.current().info.attempt);
+/**
+ * The activity failure for a calendar error. A refused credential is also
+ * written on the business, where operators see it: no booking can succeed
+ * until someone reconnects the calendar.
+ */
+export async function calendarActivityFailure(db: Database, businessId: string, err: unknown): Promise<unknown> {
+  const failure = classifyCalendarFailure(err);
+  if (failure.kind === 'access-refused') {
+    await flagCalendarAccess(db, businessId, failure.reason);
+    log.error('Calendar connection refused; the business must reconnect its calendar', { businessId, reason: failure.reason });
   }
+  return toCalendarActivityFailure(err, Context.current().info.attempt);
+}
 
+export function createBookingActivities({ db, calendarAccess }: { db: Database; calendarAccess: CalendarAccess }): BookingActivities {
   return {
     async runTool(input) {
       if (!isBookingTool(input.call.name)) log.warn('Model called a tool that does not exist', { tool: input.call.name });
@@ -39,7 +39,7 @@ export function createBookingActivities({ db, calendarAccess }: { db: Database; 
         if (business.calendarAccessError && ctx.calendar) await clearCalendarAccessError(db, business.id);
         return result;
       } catch (err) {
-        throw await calendarActivityFailure(business.id, err);
+        throw await calendarActivityFailure(db, business.id, err);
       }
     },
 
@@ -48,7 +48,7 @@ export function createBookingActivities({ db, calendarAccess }: { db: Database; 
       try {
         return await releaseBooking(db, calendarFor(business, calendarAccess), input.businessId, input.bookingKey);
       } catch (err) {
-        throw await calendarActivityFailure(business.id, err);
+        throw await calendarActivityFailure(db, business.id, err);
       }
     },
   };

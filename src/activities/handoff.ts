@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { loadReplyTiming } from '../db/businesses';
+import { startingNeedsPerson } from '../db/conversation-state';
 import { currentCustomer } from '../db/customers';
 import type { HandoffActivities } from '../workflows/activity-contracts';
 import type { conversation } from '../workflows/conversation';
@@ -14,7 +15,7 @@ export interface HandoffDependencies {
   db: Database;
   temporal: Client;
   /** Overrides the conversation workflow's idle time and turns per run (tests shorten them). */
-  conversationTiming?: { idleMs?: number; turnsPerRun?: number };
+  conversationTiming?: { idleMs?: number; turnsPerRun?: number; handBackAfterMs?: number };
 }
 
 export function createHandoffActivities({ db, temporal, conversationTiming }: HandoffDependencies): HandoffActivities {
@@ -22,11 +23,22 @@ export function createHandoffActivities({ db, temporal, conversationTiming }: Ha
     async enqueueInConversation(input) {
       // A customer merged into another since the message was recorded talks in the survivor's conversation.
       const [timing, customer] = await Promise.all([loadReplyTiming(db, input.businessId), currentCustomer(db, input.customerId)]);
+      const { handBackAfterMs: _, ...runTiming } = conversationTiming ?? {};
       // Signal-with-start: the message joins the running conversation, or starts it.
       await temporal.workflow.signalWithStart<typeof conversation, [ArrivedMessage]>('conversation', {
         workflowId: conversationWorkflowId(customer.id),
         taskQueue: Context.current().info.taskQueue,
-        args: [{ businessId: input.businessId, customerId: customer.id, phoneNumberId: input.phoneNumberId, ...timing, ...conversationTiming }],
+        args: [
+          {
+            businessId: input.businessId,
+            customerId: customer.id,
+            phoneNumberId: input.phoneNumberId,
+            ...timing,
+            ...runTiming,
+            // Read only if this starts a run: a running conversation keeps its own state.
+            needsPerson: await startingNeedsPerson(db, customer.id),
+          },
+        ],
         signal: messageArrived,
         signalArgs: [input.message],
         typedSearchAttributes: [{ key: BUSINESS_ID, value: input.businessId }],

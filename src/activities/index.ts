@@ -8,9 +8,11 @@ import type { Database } from '../db/client';
 import type { WhatsAppSender } from '../whatsapp/graph-client';
 import type { Activities } from '../workflows/activity-contracts';
 import { createBookingActivities } from './booking';
+import { createConversationStateActivities } from './conversation-state';
 import { createHandoffActivities, type HandoffDependencies } from './handoff';
 import { createLedgerActivities } from './ledger';
 import { createModelActivities, type ChatModel } from './model';
+import { createOwnerAppointmentActivities } from './owner-appointments';
 import { createSendingActivities } from './sending';
 
 export { HISTORY_LIMIT } from './ledger';
@@ -30,10 +32,12 @@ export interface ActivityDependencies {
 
 export function createActivities(deps: ActivityDependencies): Activities {
   return {
+    ...createConversationStateActivities(deps),
     ...createLedgerActivities(deps),
     ...createHandoffActivities(deps),
     ...createModelActivities(deps),
     ...createBookingActivities(deps),
     ...createSendingActivities(deps),
+    ...createOwnerAppointmentActivities(deps),
   };
 }

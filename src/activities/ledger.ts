@@ -31,8 +31,13 @@ export function createLedgerActivities({ db, maxIterations }: { db: Database; ma
       // A conversation started before its customer's IDs were merged reads the merged history.
       const customer = await currentCustomer(db, input.customerId);
       await rehomeMerged(db, customer.id);
-      const [business, history] = await Promise.all([loadBusiness(db, input.businessId), loadHistory(db, input.businessId, customer.id, HISTORY_LIMIT)]);
-      return { business: business.profile, history, maxIterations };
+      const [business, history, flags] = await Promise.all([
+        loadBusiness(db, input.businessId),
+        loadHistory(db, input.businessId, customer.id, HISTORY_LIMIT),
+        db.business.findUniqueOrThrow({ where: { id: input.businessId }, select: { flagOutsideHours: true } }),
+      ]);
+      const { timeZone, openingHours, exceptions } = business.booking.policy;
+      return { business: business.profile, history, maxIterations, hours: { timeZone, openingHours, exceptions }, flagOutsideHours: flags.flagOutsideHours };
     },
 
     async expireParkedStatuses() {

@@ -6,8 +6,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { log } from '@temporalio/activity';
 import type { Database } from '../db/client';
 import { currentCustomer } from '../db/customers';
-import { markOutboundFailed, markOutboundSent, markSendAttempted, outboundWamid, prepareOutbound } from '../db/messages';
+import { markOutboundFailed, markOutboundSent, markOutboundShownInConsole, markSendAttempted, outboundWamid, prepareOutbound } from '../db/messages';
 import { FailureType } from '../failures';
+import { isTestMessageWamid } from '../whatsapp/console-test';
 import { hashIdentifier } from '../observability/privacy';
 import { GraphApiError, type WhatsAppSender } from '../whatsapp/graph-client';
 import { replyParts } from '../whatsapp/outgoing';
@@ -37,9 +38,14 @@ export function createSendingActivities({ db, whatsapp, sendConfirmationWaitMs =
   return {
     async sendReply(input) {
       const customer = await currentCustomer(db, input.customerId);
+      // A test customer of the console's "Try it" chat is never sent to. Decided here, from the customer's
+      // row, so that every way of replying (the bot, a person, an owner's change) keeps to it.
+      const showOnlyInConsole = customer.isTest;
       const recipient = customer.waId ? { waId: customer.waId } : customer.bsuid ? { bsuid: customer.bsuid } : undefined;
-      if (!recipient) throw ApplicationFailure.nonRetryable('The customer has neither a WhatsApp ID nor a BSUID to reply to', FailureType.RecipientUnknown);
+      if (!recipient && !showOnlyInConsole)
+        throw ApplicationFailure.nonRetryable('The customer has neither a WhatsApp ID nor a BSUID to reply to', FailureType.RecipientUnknown);
       const wamids: string[] = [];
+      const messageIds: string[] = [];
       // Models write Markdown; WhatsApp has its own marks (*bold*, _italic_) and a 4096-character limit.
       const parts = replyParts(input.text, input.options);
       for (const [index, part] of parts.entries()) {
@@ -52,7 +58,13 @@ export function createSendingActivities({ db, whatsapp, sendConfirmationWaitMs =
           text: part.text,
           workflowId: input.workflowId,
           runId: input.runId,
+          sentByUserId: input.sentByUserId,
         });
+        messageIds.push(outbound.id);
+        if (showOnlyInConsole) {
+          await markOutboundShownInConsole(db, outbound.id, new Date());
+          continue;
+        }
         // Sent by an earlier attempt whose result was recorded: do not send again.
         // An earlier attempt that may have reached Meta (crash, timeout) gets a short
         // wait for the status webhook that would name it.
@@ -67,8 +79,8 @@ export function createSendingActivities({ db, whatsapp, sendConfirmationWaitMs =
         try {
           const { wamid } =
             part.kind === 'interactive'
-              ? await whatsapp.sendInteractive(input.phoneNumberId, recipient, part.interactive, options)
-              : await whatsapp.sendText(input.phoneNumberId, recipient, part.text, options);
+              ? await whatsapp.sendInteractive(input.phoneNumberId, recipient!, part.interactive, options)
+              : await whatsapp.sendText(input.phoneNumberId, recipient!, part.text, options);
           await markOutboundSent(db, outbound.id, wamid, new Date());
           wamids.push(wamid);
         } catch (err) {
@@ -82,10 +94,12 @@ export function createSendingActivities({ db, whatsapp, sendConfirmationWaitMs =
           throw err;
         }
       }
-      return { wamids, sentText: parts.map((p) => p.text).join('\n\n') };
+      return { wamids, sentText: parts.map((p) => p.text).join('\n\n'), messageIds };
     },
 
     async markReadWithTyping(input) {
+      // A message written in the console's "Try it" chat was never on WhatsApp.
+      if (isTestMessageWamid(input.wamid)) return;
       await whatsapp.markReadWithTyping(input.phoneNumberId, input.wamid);
     },
   };

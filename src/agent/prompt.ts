@@ -40,6 +40,7 @@ const BOOKING_GUIDE = [
   '- Tool dates are YYYY-MM-DD and times YYYY-MM-DDTHH:mm, in the business time zone. Today is {today}; work out "tomorrow" or "next Friday" from it.',
   '- If a tool refuses (taken, closed, too soon), explain briefly and offer its alternatives.',
   "- You only ever see and change this customer's own appointments.",
+  '- If the customer wants a person (a human, a call back, something you cannot do), call ask_for_a_person and tell them only what its answer says.',
 ].join('\n');
 
 /** "YYYY-MM-DD (Weekday)" of the business's current day. */

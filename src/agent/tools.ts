@@ -2,6 +2,7 @@
 // required, nothing extra; "optional" values are nullable). Arguments are
 // validated again on our side before anything happens. Pure: the workflow
 // sends these definitions with every model call.
+import { ASK_FOR_A_PERSON_TOOL } from './handover';
 import { PRESENT_OPTIONS_TOOL } from './options';
 import type { ToolDefinition } from './types';
 
@@ -33,6 +34,7 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
     appointment_id: APPOINTMENT_ID,
   }),
   PRESENT_OPTIONS_TOOL,
+  ASK_FOR_A_PERSON_TOOL,
 ];
 
 export function unknownToolResult(name: string): string {

@@ -25,6 +25,10 @@ export interface AppDependencies {
         | 'GOOGLE_OAUTH_CLIENT_SECRET'
         | 'GOOGLE_OAUTH_AUTH_URL'
         | 'GOOGLE_OAUTH_TOKEN_URL'
+        | 'GOOGLE_CALENDAR_ACCESS_TOKEN'
+        | 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE'
+        | 'TEMPORAL_UI_URL'
+        | 'TEMPORAL_NAMESPACE'
       >
     >;
   db: Database;
@@ -65,6 +69,9 @@ export async function buildApp({ config, db, temporal, logDestination, adminSign
     secureCookies: !['development', 'test'].includes(config.NODE_ENV ?? 'production'),
     signInRateLimitPerMinute: adminSignInRateLimitPerMinute,
     calendar: { oauthClient: calendarAccess(config).oauthClient, rootUrl: config.GOOGLE_CALENDAR_ROOT_URL, publicUrl: config.PUBLIC_URL },
+    temporal: { client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    calendarAccess: calendarAccess(config),
+    temporalUi: config.TEMPORAL_UI_URL ? { url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE ?? 'default' } : undefined,
   });
   return app;
 }

@@ -230,8 +230,7 @@ export async function bookAppointment(
     const { appointment } = reserved;
     await ctx.calendar.createEvent({
       id: eventId,
-      summary: `${service.name} – ${args.customerName}`,
-      description: `Booked on WhatsApp by ${args.customerName}.`,
+      ...(await eventText(ctx, service.name, args.customerName)),
       start,
       end: new Date(start.getTime() + service.durationMinutes * MINUTE),
       timeZone: ctx.business.policy.timeZone,
@@ -239,6 +238,21 @@ export async function bookAppointment(
     });
   }
   return { ok: true, ...reserved };
+}
+
+/**
+ * What the owner reads on the calendar event. A booking made in the console's
+ * "Try it" chat says it is a test, so nobody waits for a customer who does not exist.
+ */
+async function eventText(ctx: BookingContext, serviceName: string, customerName: string): Promise<{ summary: string; description: string }> {
+  const customer = await ctx.db.customer.findUnique({ where: { id: ctx.customerId }, select: { isTest: true } });
+  if (customer?.isTest) {
+    return {
+      summary: `TEST – ${serviceName} – ${customerName}`,
+      description: `Test booking made in the console's "Try it" chat; no customer is coming. "Clear test data" there removes it.`,
+    };
+  }
+  return { summary: `${serviceName} – ${customerName}`, description: `Booked on WhatsApp by ${customerName}.` };
 }
 
 /** The customer's own upcoming appointments with this business. */

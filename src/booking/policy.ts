@@ -40,7 +40,7 @@ export interface Refusal {
 const MINUTE = 60_000;
 
 /** The opening hours of one local date, as instants (DST-aware). */
-export function openingIntervals(date: string, policy: BookingPolicy): Interval[] {
+export function openingIntervals(date: string, policy: Pick<BookingPolicy, 'timeZone' | 'openingHours' | 'exceptions'>): Interval[] {
   const day = parseLocalDate(date);
   if (!day) return [];
   const exception = policy.exceptions.find((e) => e.date === date);

@@ -96,6 +96,12 @@ export const bookingSettingsSchema = z
     slotStepMinutes: wholeNumber().refine((n) => (SLOT_STEPS as readonly number[]).includes(n), `One of ${SLOT_STEPS.join(', ')} minutes.`),
     replyQuietWindowMs: wholeNumber().min(0, 'At least 0.').max(30_000, 'At most 30 seconds.'),
     replyMaxWaitMs: wholeNumber().min(0, 'At least 0.').max(60_000, 'At most 60 seconds.'),
+    // A person who took a conversation over and then did nothing for this long gives it back to the bot.
+    handBackAfterMinutes: wholeNumber()
+      .min(15, 'At least a quarter of an hour.')
+      .max(7 * 24 * 60, 'At most 7 days (168 hours).'),
+    // Whether a message outside opening hours marks the conversation "needs a person".
+    flagOutsideHours: z.boolean({ error: 'Yes or no.' }),
   })
   .superRefine((s, ctx) => {
     if (s.replyMaxWaitMs < s.replyQuietWindowMs) ctx.addIssue({ code: 'custom', path: ['replyMaxWaitMs'], message: 'Must be at least the quiet window.' });

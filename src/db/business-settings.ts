@@ -16,6 +16,8 @@ export interface SettingsView {
   slotStepMinutes: number;
   replyQuietWindowMs: number;
   replyMaxWaitMs: number;
+  handBackAfterMinutes: number;
+  flagOutsideHours: boolean;
 }
 
 export async function loadSettings(db: Database, businessId: string): Promise<SettingsView | undefined> {
@@ -41,6 +43,8 @@ export async function loadSettings(db: Database, businessId: string): Promise<Se
     slotStepMinutes: b.slotStepMinutes,
     replyQuietWindowMs: b.replyQuietWindowMs,
     replyMaxWaitMs: b.replyMaxWaitMs,
+    handBackAfterMinutes: b.handBackAfterMinutes,
+    flagOutsideHours: b.flagOutsideHours,
   };
 }
 

@@ -2,6 +2,7 @@
 // WhatsApp ID (the phone number) or their business-scoped user ID (BSUID),
 // whichever a message carries; Meta's username rollout means the same person
 // can write first with one and later with both, or the other way round.
+import { isTestCustomerBsuid } from '../whatsapp/console-test';
 import type { Database } from './client';
 
 export interface CustomerIdentity {
@@ -53,7 +54,9 @@ export async function resolveCustomer(db: Database, businessId: string, identity
     if (!older || (!newer && !sameAccount(older))) {
       // A new person; their number stays with the row that holds it, if any.
       const created = await tx.customer.create({
-        data: { businessId, waId: older?.waId === waId ? undefined : waId, bsuid, ...profile },
+        // The console's test customers are known by their synthetic BSUID, so a test row is a test row
+        // however it comes to be made (the chat's route, or its message workflow after "Clear test data").
+        data: { businessId, waId: older?.waId === waId ? undefined : waId, bsuid, isTest: isTestCustomerBsuid(bsuid), ...profile },
         select: { id: true },
       });
       return created.id;
@@ -101,11 +104,12 @@ async function absorb(tx: Database, absorbedId: string, survivorId: string): Pro
  * merged into. A conversation started before a merge keeps its ID; its steps
  * read and write the merged row through this.
  */
-export async function currentCustomer(db: Database, customerId: string): Promise<{ id: string; waId: string | null; bsuid: string | null }> {
-  const row = await db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { id: true, waId: true, bsuid: true, mergedIntoId: true } });
-  if (!row.mergedIntoId) return { id: row.id, waId: row.waId, bsuid: row.bsuid };
+export async function currentCustomer(db: Database, customerId: string): Promise<{ id: string; waId: string | null; bsuid: string | null; isTest: boolean }> {
+  const select = { id: true, waId: true, bsuid: true, isTest: true } as const;
+  const row = await db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { ...select, mergedIntoId: true } });
+  if (!row.mergedIntoId) return { id: row.id, waId: row.waId, bsuid: row.bsuid, isTest: row.isTest };
   // absorb() re-points earlier merges at the new survivor, so one hop reaches a live row.
-  const survivor = await db.customer.findUniqueOrThrow({ where: { id: row.mergedIntoId }, select: { id: true, waId: true, bsuid: true } });
+  const survivor = await db.customer.findUniqueOrThrow({ where: { id: row.mergedIntoId }, select });
   return survivor;
 }
 

@@ -87,6 +87,8 @@ export interface OutboundDraft {
   text: string;
   workflowId: string;
   runId: string;
+  /** Written by a person in the console rather than by the bot. */
+  sentByUserId?: string;
 }
 
 /** Writes the outbound row before sending; a retry finds it, and its wamid if the send already went through. */
@@ -104,6 +106,7 @@ export async function prepareOutbound(db: Database, draft: OutboundDraft): Promi
       workflowId: draft.workflowId,
       workflowRunId: draft.runId,
       status: 'PENDING',
+      sentByUserId: draft.sentByUserId ?? null,
     },
     update: {},
     select: { id: true, wamid: true, sendAttemptedAt: true },
@@ -137,6 +140,15 @@ export async function markOutboundFailed(db: Database, messageId: string, errorC
     where: { id: messageId },
     data: { status: 'FAILED', failedAt: new Date(), errorCode: errorCode ?? null, errorTitle: errorTitle.slice(0, 500), sendAttemptedAt: null },
   });
+}
+
+/**
+ * A reply to a test customer of the console's "Try it" chat: shown in the console
+ * and never sent, so it is sent as far as anyone will know, with no WhatsApp ID.
+ * Repeating it (a retried step) changes nothing.
+ */
+export async function markOutboundShownInConsole(db: Database, messageId: string, sentAt: Date): Promise<void> {
+  await db.message.updateMany({ where: { id: messageId, status: 'PENDING' }, data: { status: 'SENT', sentAt } });
 }
 
 export interface StatusUpdate {

@@ -98,6 +98,8 @@ const OUTCOME_MEANINGS: Record<TurnOutcome, string> = {
   'model-failed': 'the model could not be reached or refused the request through every retry; the customer got the polite fallback',
   'turn-failed': 'another step of the turn failed through every retry (the database, for example); the customer got the polite fallback',
   'send-failed': 'the reply could not be sent (a refusal from Meta, or every retry used up); the reason is stored on the message',
+  'held-for-person':
+    'a person from the team had taken the conversation over: the message is recorded and shown to them, and the bot does not answer it (unless it is handed back before the person replies)',
 };
 
 export function renderOutcomes(): string {

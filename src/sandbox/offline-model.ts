@@ -5,6 +5,9 @@
 // deterministic ("today" comes from the system prompt, never from the clock)
 // and never throws: whatever it cannot make sense of gets the help text.
 // Offered present_options, it shows free times as choices and books the one tapped.
+// Asked for a person ("talk to a person", "I want a human", "can someone call me"),
+// it calls ask_for_a_person and tells the customer what the tool's answer says.
+import { ASK_FOR_A_PERSON } from '../agent/handover';
 import { PRESENT_OPTIONS } from '../agent/options';
 import { WEEKDAYS } from '../agent/types';
 import { addDays, formatLocalDate, formatLocalDateTime, parseLocalDate, parseLocalDateTime, weekdayOf } from '../booking/time';
@@ -14,7 +17,7 @@ export type WireMessage = { role: string; content?: unknown; tool_calls?: unknow
 type ToolCallRequest = { name: string; arguments: Record<string, unknown> };
 export type OfflineTurn = { content: string } | { toolCalls: ToolCallRequest[] };
 
-type Intent = 'book' | 'availability' | 'list' | 'move' | 'cancel';
+type Intent = 'person' | 'book' | 'availability' | 'list' | 'move' | 'cancel';
 type Json = Record<string, unknown>;
 
 /** The last user message as written, the messages before it, what the system prompt says (services, today's date) and the tools offered. */
@@ -24,8 +27,12 @@ const DEFAULT_NAME = 'WhatsApp customer';
 const MAX_TIMES_PER_DAY = 8;
 const MAX_OPTIONS = 10; // present_options takes at most 10 choices.
 
-// First match wins: "cancel my booking" is a cancellation, not a listing.
+// First match wins: "cancel my booking" is a cancellation, not a listing; asking for a person beats everything.
 const INTENTS: Array<[Intent, RegExp]> = [
+  [
+    'person',
+    /\b(talk|speak|chat)\s+(to|with)\s+(a |an |some )?(real )?(person|human|someone|somebody|agent|staff|manager)\b|\b(a|real)\s+(human|person)\b|\b(someone|somebody|you)\s+call\s+me\b|\bcall\s+me\s+back\b|\bhablar con (una persona|alguien)\b|\bpersona real\b/i,
+  ],
   ['cancel', /\b(cancel\w*|anular)\b/i],
   ['move', /\b(move|reschedule|mover|cambiar)\b|\bchange\b.*\bto\b/i],
   ['book', /\b(book|reserve|reservar)\b|appointment for|una cita/i],
@@ -104,6 +111,7 @@ function firstCall(req: Request, intent: Intent): ToolCallRequest | undefined {
   const service = serviceIn(req.text, req.services) ?? req.services[0] ?? 'Appointment';
   const date = dateIn(req.text, req.today);
   const time = timeIn(req.text);
+  if (intent === 'person') return { name: ASK_FOR_A_PERSON, arguments: { reason: req.text.replace(/\s+/g, ' ').trim().slice(0, 200) } };
   // Moving and cancelling need an appointment id, which only the list gives.
   if (intent === 'list' || intent === 'move' || intent === 'cancel') return { name: 'list_my_appointments', arguments: {} };
   const customerName = nameIn(req.text, req.services) ?? DEFAULT_NAME;
@@ -121,6 +129,7 @@ function afterToolResult(req: Request, intent: Intent | undefined, since: WireMe
     return actOnFirstAppointment(req, intent, result);
   }
   if (name === PRESENT_OPTIONS) return { content: replyUnderOptions(since, result) };
+  if (name === ASK_FOR_A_PERSON) return { content: personComing(result) };
   const options = name === 'check_availability' && result.ok === true && req.tools.has(PRESENT_OPTIONS) ? timeOptions(result, call?.arguments ?? {}) : [];
   if (options.length) return { toolCalls: [{ name: PRESENT_OPTIONS, arguments: { options } }] };
   return { content: compose(name, call?.arguments ?? {}, result) };
@@ -199,6 +208,14 @@ function bookTapped(req: Request, service: string | undefined, start: string): T
     name: 'book_appointment',
     arguments: { service: service ?? mentioned ?? req.services[0] ?? 'Appointment', start, customer_name: name ?? DEFAULT_NAME },
   };
+}
+
+/** Only what ask_for_a_person's answer says will happen: a person replies here, after opening time if the business is closed. */
+function personComing(result: Json): string {
+  if (result.ok !== true) return "Sorry, I couldn't reach the team just now. Please try again in a moment.";
+  const opensAt = str(result.opensAt);
+  if (opensAt) return `I've let the team know. We're closed right now, so a person from the team will reply here after we open again, on ${when(opensAt)}.`;
+  return "I've let the team know: a person from the team will reply to you here as soon as they can.";
 }
 
 // ---- Reading the customer's message ----

@@ -4,7 +4,8 @@ import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from './activity-contracts';
 import { CALENDAR_STEP, DATABASE_STEP, MODEL_CALL, READ_RECEIPT, SEND_REPLY } from './retry-policies';
 
-export const { recordInboundMessage, loadConversation, enqueueInConversation } = proxyLocalActivities<Activities>(DATABASE_STEP);
+export const { recordInboundMessage, loadConversation, enqueueInConversation, mirrorConversationState, handBackDelay, recordTurn } =
+  proxyLocalActivities<Activities>(DATABASE_STEP);
 export const { callModel } = proxyActivities<Activities>(MODEL_CALL);
 export const { runTool, releaseBooking } = proxyActivities<Activities>(CALENDAR_STEP);
 export const { sendReply } = proxyActivities<Activities>(SEND_REPLY);

@@ -2,16 +2,26 @@
 // declared here so that workflow code depends on no implementation. The
 // factories in src/activities/ implement them; the compiler checks they agree.
 import type { BusinessProfile, ChatMessage, ModelReply, ToolCall, ToolDefinition } from '../agent/types';
+import type { OwnerChange } from '../booking/owner-notice';
 import type { ChoiceOption } from '../whatsapp/interactive';
+import type { BusinessHours } from '../agent/handover';
+import type { ControlState } from './control';
 import type { ArrivedMessage } from './signals';
-import type { InboundMessageInput, ToolResult } from './types';
+import type { InboundMessageInput, ToolEffect, ToolResult } from './types';
 
 /** Storing and reading the conversation ledger, and its housekeeping. */
 export interface LedgerActivities {
   /** Stores an inbound message once and finds (or creates) its customer; names the earlier run when it was stored before. */
   recordInboundMessage(input: InboundMessageInput & { workflowId: string; runId: string }): Promise<{ customerId: string; duplicateOf?: string }>;
   /** The business and the last messages of this customer with it. */
-  loadConversation(input: { businessId: string; customerId: string }): Promise<{ business: BusinessProfile; history: ChatMessage[]; maxIterations: number }>;
+  loadConversation(input: { businessId: string; customerId: string }): Promise<{
+    business: BusinessProfile;
+    history: ChatMessage[];
+    maxIterations: number;
+    /** Opening hours with dated exceptions, and whether a message outside them marks the conversation for a person. */
+    hours: BusinessHours;
+    flagOutsideHours: boolean;
+  }>;
   /** Housekeeping: drops parked statuses no send claimed in time; returns how many. */
   expireParkedStatuses(): Promise<number>;
 }
@@ -43,13 +53,72 @@ export interface SendReplyInput {
   replyKey: string;
   workflowId: string;
   runId: string;
+  /** A reply a person wrote in the console (after taking over): recorded as theirs. */
+  sentByUserId?: string;
 }
 
 export interface SendingActivities {
   /** Sends a reply (formatted for WhatsApp, split at its limit) exactly once per part when Meta answers. */
-  sendReply(input: SendReplyInput): Promise<{ wamids: string[]; sentText: string }>;
+  sendReply(input: SendReplyInput): Promise<{ wamids: string[]; sentText: string; messageIds: string[] }>;
   /** Blue ticks and "typing…" for the customer's latest message. */
   markReadWithTyping(input: { phoneNumberId: string; wamid: string }): Promise<void>;
 }
 
-export type Activities = LedgerActivities & HandoffActivities & ModelActivities & BookingActivities & SendingActivities;
+/** An appointment as an owner's change finds it before changing it (local times in the business's zone). */
+export interface AppointmentBeforeChange {
+  customerId: string;
+  service: string;
+  start: string;
+  status: 'booked' | 'cancelled';
+  /** Already over: nothing to cancel or move. */
+  past: boolean;
+  businessName: string;
+  phoneNumberId: string;
+}
+
+export type OwnerChangeOutcome = { ok: true; start: string } | { ok: false; reason: string; message: string; alternatives?: string[] };
+
+export interface OwnerAppointmentActivities {
+  /** The appointment of this business as it is now; null when the business has none with that ID. */
+  findAppointmentForChange(input: { businessId: string; appointmentId: string }): Promise<AppointmentBeforeChange | null>;
+  /** Cancels or moves it through the booking code the bot uses (rules, capacity lock, calendar); audited as the person's change. */
+  changeAppointmentAsOwner(input: {
+    businessId: string;
+    appointmentId: string;
+    change: OwnerChange;
+    actor: { userId: string; email: string };
+  }): Promise<OwnerChangeOutcome>;
+}
+
+/** One turn as the inbox shows it; recorded once per turn key. */
+export interface TurnRecord {
+  businessId: string;
+  customerId: string;
+  turnKey: string;
+  /** The conversation run that ran the turn, for the link to the Temporal Web UI. */
+  workflowId: string;
+  runId: string;
+  outcome: string;
+  /** In the order the model called them, with its raw JSON arguments. */
+  toolCalls: Array<{ name: string; arguments: string }>;
+  effects: ToolEffect[];
+  modelCalls: number;
+  error: string | null;
+}
+
+/** The conversation workflow's state mirrored on the customer's row for the inbox, and each turn's record. */
+export interface ConversationStateActivities {
+  /** Writes who handles the conversation and whether it needs a person onto the customer's row. */
+  mirrorConversationState(input: { customerId: string; state: ControlState }): Promise<void>;
+  /** How long a takeover lasts without the person doing anything, from the business's setting. */
+  handBackDelay(input: { businessId: string }): Promise<number>;
+  recordTurn(input: TurnRecord): Promise<void>;
+}
+
+export type Activities = ConversationStateActivities &
+  LedgerActivities &
+  HandoffActivities &
+  ModelActivities &
+  BookingActivities &
+  SendingActivities &
+  OwnerAppointmentActivities;

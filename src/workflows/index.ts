@@ -2,3 +2,4 @@
 export { handleInboundMessage } from './handle-inbound-message';
 export { conversation } from './conversation';
 export { housekeeping } from './housekeeping';
+export { ownerAppointmentChange } from './owner-appointment-change';

@@ -1,19 +1,26 @@
 // One conversation turn: the customer's latest messages are answered together.
 // The messages are already in the database; the turn reads the history from
 // there, runs the agent loop (model and tools as activities) and sends one reply.
+// It ends by recording what it did (a Turn row: tools, effects, outcome), which
+// the console's inbox shows next to the messages.
 import { ActivityFailure, CancelledFailure, log, TemporalFailure } from '@temporalio/workflow';
-import { newProgress, runAgentLoop } from '../agent/loop';
+import { ASK_FOR_A_PERSON, isOpenAt, personRequestedResult, requestReason, type BusinessHours } from '../agent/handover';
+import { newProgress, runAgentLoop, type AgentProgress } from '../agent/loop';
 import type { OfferedOption } from '../agent/options';
 import { buildSystemPrompt } from '../agent/prompt';
 import type { ChatMessage, ToolCall } from '../agent/types';
-import { callModel, loadConversation, markReadWithTyping, releaseBooking, runTool, sendReply } from './activities';
+import { callModel, loadConversation, markReadWithTyping, recordTurn, releaseBooking, runTool, sendReply } from './activities';
+import { needsPersonReasons } from './control';
 import { describeFailure, failureSourceOf, isModelFailure } from '../failures';
-import type { ToolEffect, TurnResult } from './types';
+import type { ToolEffect, TurnOutcome, TurnResult } from './types';
 
 export const FALLBACK_REPLY =
   "Sorry, I couldn't finish that just now. Could you say it again in a moment? If it's urgent, a person from our team will get back to you.";
 
 export const UNREADABLE_REPLY = "Sorry, I can't read that kind of message. Could you write it to me as text?";
+
+/** Turns that end without an answer: the fallback promised the customer a person, so the conversation is marked for one. */
+const UNANSWERED: readonly TurnOutcome[] = ['model-failed', 'turn-failed', 'iteration-limit', 'send-failed'];
 
 export interface TurnSpec {
   businessId: string;
@@ -21,6 +28,8 @@ export interface TurnSpec {
   phoneNumberId: string;
   /** The customer's latest message in this turn: marked read, and the turn's name. */
   latestWamid: string;
+  /** When the customer sent it (WhatsApp's timestamp): whether it came outside opening hours. */
+  latestSentAtMs: number;
   /** Nothing in the turn is readable: a fixed polite reply, no model call. */
   unreadableOnly: boolean;
   /** Names this turn for good: replies and bookings made by a retried step are found again. */
@@ -29,18 +38,44 @@ export interface TurnSpec {
   runId: string;
 }
 
+/** What the turn learnt that may need a person: the customer asked for one, or wrote outside hours with the business flagging that. */
+interface Attention {
+  asked?: string;
+  outsideHours?: boolean;
+}
+
 export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
   await acknowledge(spec.phoneNumberId, spec.latestWamid);
-  if (spec.unreadableOnly) return send(spec, UNREADABLE_REPLY, { outcome: 'replied', toolCalls: [], appointments: [], modelCalls: 0 });
-
-  const appointments: ToolEffect[] = [];
   const progress = newProgress();
-  const steps = { callModel, runTool: (call: ToolCall) => runToolOrExplain(spec, call, appointments) };
+  const effects: ToolEffect[] = [];
+  const attention: Attention = {};
+  const result = spec.unreadableOnly
+    ? await send(spec, UNREADABLE_REPLY, { outcome: 'replied', toolCalls: [], appointments: [], modelCalls: 0 })
+    : await answer(spec, progress, effects, attention);
+  await record(spec, result, progress.toolCalls, effects);
+  const needsPerson = needsPersonReason(result.outcome, attention);
+  return needsPerson ? { ...result, needsPerson } : result;
+}
 
+/** The most telling reason first: what the customer asked for, then a turn without an answer, then the hour. */
+function needsPersonReason(outcome: TurnOutcome, attention: Attention): string | undefined {
+  if (attention.asked) return needsPersonReasons.asked(attention.asked);
+  if (UNANSWERED.includes(outcome)) return needsPersonReasons.noAnswer(outcome);
+  return attention.outsideHours ? needsPersonReasons.outsideHours : undefined;
+}
+
+async function answer(spec: TurnSpec, progress: AgentProgress, appointments: ToolEffect[], attention: Attention): Promise<TurnResult> {
+  let hours: BusinessHours | undefined;
+  const steps = {
+    callModel,
+    runTool: async (call: ToolCall) => (call.name === ASK_FOR_A_PERSON ? askForAPerson(call, hours, attention) : runToolOrExplain(spec, call, appointments)),
+  };
   try {
-    const { business, history, maxIterations } = await loadConversation({ businessId: spec.businessId, customerId: spec.customerId });
-    const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(business, new Date()) }, ...history];
-    const end = await runAgentLoop(messages, steps, maxIterations, progress);
+    const loaded = await loadConversation({ businessId: spec.businessId, customerId: spec.customerId });
+    hours = loaded.hours;
+    attention.outsideHours = loaded.flagOutsideHours && !isOpenAt(new Date(spec.latestSentAtMs), loaded.hours);
+    const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(loaded.business, new Date()) }, ...loaded.history];
+    const end = await runAgentLoop(messages, steps, loaded.maxIterations, progress);
     const { toolCalls, modelCalls, options } = progress;
     if (end.kind === 'iteration-limit') return send(spec, FALLBACK_REPLY, { outcome: 'iteration-limit', toolCalls, appointments, modelCalls });
     return send(spec, end.text?.trim() || FALLBACK_REPLY, { outcome: 'replied', toolCalls, appointments, modelCalls, options });
@@ -50,6 +85,36 @@ export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
     // Classified by what failed, not by where it was caught: only the model's failures are model-failed.
     const outcome = isModelFailure(err) ? 'model-failed' : 'turn-failed';
     return send(spec, FALLBACK_REPLY, { outcome, toolCalls: progress.toolCalls, appointments, modelCalls: progress.modelCalls, error: describeFailure(err) });
+  }
+}
+
+/** The customer wants a person: noted for the conversation (which marks it for the inbox); the model is told what will happen. */
+function askForAPerson(call: ToolCall, hours: BusinessHours | undefined, attention: Attention): string {
+  attention.asked = requestReason(call.arguments);
+  // The hours are loaded before the model is ever called; without them the answer still promises only a reply in the chat.
+  return hours
+    ? personRequestedResult(new Date(), hours)
+    : JSON.stringify({ ok: true, note: 'The team has been told and a person will reply in this chat. Do not promise a time.' });
+}
+
+/** Records the turn for the inbox (idempotent by its key). A failure to record never takes back a reply that went out. */
+async function record(spec: TurnSpec, result: TurnResult, toolCalls: ToolCall[], effects: ToolEffect[]): Promise<void> {
+  try {
+    await recordTurn({
+      businessId: spec.businessId,
+      customerId: spec.customerId,
+      turnKey: spec.turnKey,
+      workflowId: spec.workflowId,
+      runId: spec.runId,
+      outcome: result.outcome,
+      toolCalls: toolCalls.map(({ name, arguments: args }) => ({ name, arguments: args })),
+      effects,
+      modelCalls: result.modelCalls,
+      error: result.error ?? null,
+    });
+  } catch (err) {
+    if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
+    log.error('Could not record the turn', { turnKey: spec.turnKey, error: describeFailure(err) });
   }
 }
 

@@ -42,6 +42,7 @@ export const TURN_OUTCOMES = [
   'model-failed',
   'turn-failed',
   'send-failed',
+  'held-for-person',
 ] as const;
 
 export type TurnOutcome = (typeof TURN_OUTCOMES)[number];
@@ -60,4 +61,6 @@ export interface TurnResult {
   appointments: ToolEffect[];
   modelCalls: number;
   error?: string;
+  /** Why this turn left the conversation needing a person (the customer asked, no answer, outside hours). */
+  needsPerson?: string;
 }

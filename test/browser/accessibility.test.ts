@@ -38,8 +38,11 @@ const signedOutPages: ConsolePage[] = [
 const signedInPages: ConsolePage[] = [
   { name: 'businesses', path: () => 'businesses', loaded: (page) => page.getByRole('link', { name: 'Lumen Hair Studio' }) },
   { name: 'new-business', path: () => 'businesses/new', loaded: (page) => page.getByLabel('WhatsApp phone number ID') },
+  { name: 'conversations', path: () => `${business()}/conversations`, loaded: (page) => page.getByText('No customer has written yet.') },
+  { name: 'appointments', path: () => `${business()}/appointments`, loaded: (page) => page.getByLabel('Date') },
   { name: 'settings', path: () => `${business()}/settings`, loaded: (page) => page.getByRole('group', { name: 'Monday' }) },
   { name: 'prompt', path: () => `${business()}/prompt`, loaded: (page) => page.getByLabel('Personality') },
+  { name: 'try-it', path: () => `${business()}/try-it`, loaded: (page) => page.getByLabel('Message') },
   { name: 'calendar', path: () => `${business()}/calendar`, loaded: (page) => page.getByRole('button', { name: 'Connect Google Calendar' }) },
   { name: 'users', path: () => `${business()}/users`, loaded: (page) => page.getByRole('main').getByText(INVITEE, { exact: true }) },
   { name: 'audit', path: () => `${business()}/audit`, loaded: (page) => page.getByRole('main').getByText(INVITEE).first() },

@@ -37,9 +37,8 @@ browser.test('an invited staff member creates their account from the link and la
   await screenshot(invitee, 'invitation-desktop');
   await invitee.getByRole('button', { name: 'Create account' }).click();
 
-  await invitee.getByRole('heading', { name: 'Booking settings' }).waitFor();
-  expect(new URL(invitee.url()).pathname).toBe(`/admin/businesses/${stack.businessId}/settings`);
-  await invitee.getByText('Only an owner of this business can change its settings.').waitFor();
+  await invitee.getByRole('heading', { name: 'Conversations' }).waitFor();
+  expect(new URL(invitee.url()).pathname).toBe(`/admin/businesses/${stack.businessId}/conversations`);
   await invitee.getByText('You: Staff').waitFor();
   await invitee.getByText('Nadia Staff').waitFor();
 

@@ -83,9 +83,11 @@ browser.test(
   async () => {
     const page = await browser.newPage();
     await signIn(page, OWNER, TEST_PASSWORD);
-    // An owner of one business lands on its settings.
+    // An owner of one business lands on its conversations; the settings are a tab away.
+    await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/admin/businesses/${stack.businessId}/conversations`);
+    await page.getByRole('navigation', { name: 'Business' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Booking settings' }).waitFor();
-    expect(new URL(page.url()).pathname).toBe(`/admin/businesses/${stack.businessId}/settings`);
 
     // Monday: one afternoon range instead of the morning and the afternoon.
     await monday(page).getByRole('button', { name: 'Remove Monday 15:00–19:00' }).click();

@@ -23,6 +23,9 @@ async function fieldsEnabled(page: Page): Promise<boolean[]> {
 browser.test('staff read the settings and the prompt, and cannot change them', async () => {
   const page = await browser.newPage();
   await signIn(page, STAFF, TEST_PASSWORD);
+  // A member lands on the conversations, the page they use most.
+  await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+  await page.getByRole('navigation', { name: 'Business' }).getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('heading', { name: 'Booking settings' }).waitFor();
   await page.getByRole('group', { name: 'Monday' }).waitFor();
 
@@ -35,7 +38,7 @@ browser.test('staff read the settings and the prompt, and cannot change them', a
   await expect(page.getByRole('group', { name: 'Haircut', exact: true }).getByLabel('Price').inputValue()).resolves.toBe('25.00');
 
   const tabs = await page.getByRole('navigation', { name: 'Business' }).getByRole('link').allTextContents();
-  expect(tabs).toEqual(['Settings', 'Prompt']);
+  expect(tabs).toEqual(['Conversations', 'Appointments', 'Settings', 'Prompt']);
   await screenshot(page, 'settings-staff-desktop');
 
   await page.getByRole('navigation', { name: 'Business' }).getByRole('link', { name: 'Prompt' }).click();
@@ -48,6 +51,9 @@ browser.test('staff read the settings and the prompt, and cannot change them', a
 browser.test('a change sent from a staff member’s browser is refused by the server', async () => {
   const page = await browser.newPage();
   await signIn(page, STAFF, TEST_PASSWORD);
+  // A member lands on the conversations, the page they use most.
+  await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+  await page.getByRole('navigation', { name: 'Business' }).getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('heading', { name: 'Booking settings' }).waitFor();
 
   // What a staff member could send by hand from the page: the settings as read, Haircut at a new price, with the CSRF token.

@@ -13,9 +13,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../../src/admin/passwords';
 import { newToken, SESSION_COOKIE } from '../../src/api/admin/sessions';
+import { addDays, fromLocal, parseLocalDateTime } from '../../src/booking/time';
 import { loadSettings } from '../../src/db/business-settings';
 import { ConsoleClient, signedInUser, TEST_PASSWORD as PASSWORD, type ConsoleResponse } from '../support/console-client';
 import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
+import { upcomingWeekday } from '../support/waiting';
 
 // With an OAuth client, so that connecting a calendar is a real success too.
 const stack = useStack({ googleOAuth: true });
@@ -74,6 +76,28 @@ const ROUTES: Record<string, Row> = {
   'PUT /businesses/:businessId/users/:userId': { rule: 'manage', call: async (id) => ({ params: { userId: await member(id) }, body: { role: 'STAFF' } }) },
   'DELETE /businesses/:businessId/users/:userId': { rule: 'manage', call: async (id) => ({ params: { userId: await member(id) } }) },
   'DELETE /businesses/:businessId/invitations/:invitationId': { rule: 'manage', call: async (id) => ({ params: { invitationId: (await invitation(id)).id } }) },
+  'GET /businesses/:businessId/appointments': { rule: 'view' },
+  'POST /businesses/:businessId/appointments/:appointmentId/cancel': {
+    rule: 'manage',
+    call: async (id) => ({ params: { appointmentId: (await appointment(id)).id }, body: { requestId: randomUUID() } }),
+  },
+  'POST /businesses/:businessId/appointments/:appointmentId/move': {
+    rule: 'manage',
+    call: async (id) => {
+      const { id: appointmentId, moveTo } = await appointment(id);
+      return { params: { appointmentId }, body: { requestId: randomUUID(), start: moveTo } };
+    },
+  },
+  'GET /businesses/:businessId/conversations': { rule: 'view' },
+  'GET /businesses/:businessId/conversations/:customerId': { rule: 'view', call: async (id) => ({ params: { customerId: await conversation(id) } }) },
+  'POST /businesses/:businessId/conversations/:customerId/read': {
+    rule: 'view',
+    ok: 204,
+    call: async (id) => ({ params: { customerId: await conversation(id) } }),
+  },
+  'GET /businesses/:businessId/try-it': { rule: 'manage' },
+  'POST /businesses/:businessId/try-it/messages': { rule: 'manage', ok: 202, call: () => ({ body: { text: 'Hello', requestId: randomUUID() } }) },
+  'DELETE /businesses/:businessId/try-it': { rule: 'manage' },
   'GET /businesses/:businessId/calendar': { rule: 'view' },
   'POST /businesses/:businessId/calendar/connect': { rule: 'manage', call: () => ({ body: { calendarId: 'primary' } }) },
   'POST /businesses/:businessId/calendar/disconnect': { rule: 'manage', call: calendarRestored },
@@ -88,6 +112,19 @@ const ROUTES: Record<string, Row> = {
     call: async (id) => ({ params: { userId: await member(id) }, body: { role: 'STAFF' } }),
   },
   'DELETE /users/:userId/memberships/:businessId': { rule: 'platform-admin', call: async (id) => ({ params: { userId: await member(id) } }) },
+  // A person takes a conversation over and hands it back; the bot has it again after each call.
+  'POST /businesses/:businessId/conversations/:customerId/take-over': {
+    rule: 'view',
+    call: async (id) => ({ params: { customerId: await customerOf(id) }, restore: () => botAgain(id) }),
+  },
+  'POST /businesses/:businessId/conversations/:customerId/hand-back': { rule: 'view', call: takenOverUntilRestored },
+  // Only the person handling a conversation may reply, and no caller here has taken it over: an allowed caller reaches
+  // the workflow, which refuses (409); the others are refused before it. Replies themselves: conversation-takeover.test.ts.
+  'POST /businesses/:businessId/conversations/:customerId/replies': {
+    rule: 'view',
+    ok: 409,
+    call: async (id) => ({ params: { customerId: await customerOf(id) }, body: { text: 'Hello', requestId: randomUUID() } }),
+  },
   'GET /invitations/:token': { rule: 'public', call: async () => ({ params: { token: (await invitation(stack.businessId)).token } }) },
   'POST /invitations/:token/accept': {
     rule: 'public',
@@ -209,6 +246,57 @@ async function invitation(businessId: string): Promise<{ id: string; token: stri
     select: { id: true },
   });
   return { id, token };
+}
+
+let appointmentSlots = 0;
+
+/**
+ * A booked appointment of the business (made-up ids for one that does not exist), each in a time of its own
+ * (a Monday's hour, moved half an hour later), so that every allowed cancel or move is a real change.
+ */
+async function appointment(businessId: string): Promise<{ id: string; moveTo: string }> {
+  const slot = ++appointmentSlots;
+  const date = addDays(upcomingWeekday('mon'), 7 * Math.floor(slot / 6));
+  const hour = [10, 11, 12, 15, 16, 17][slot % 6];
+  const moveTo = `${date}T${hour}:30`;
+  if (!(await exists(businessId))) return { id: randomUUID(), moveTo };
+  const startsAt = fromLocal(parseLocalDateTime(`${date}T${hour}:00`)!, 'Europe/Madrid')!;
+  const customer = await db().customer.create({ data: { businessId, waId: String(34600000000 + slot) } });
+  const { id } = await db().appointment.create({
+    data: { businessId, customerId: customer.id, serviceName: 'Haircut', startsAt, endsAt: new Date(startsAt.getTime() + 30 * 60_000) },
+    select: { id: true },
+  });
+  return { id, moveTo };
+}
+
+/** A customer of the business with one message (a made-up id for a business that does not exist). */
+async function conversation(businessId: string): Promise<string> {
+  if (!(await exists(businessId))) return randomUUID();
+  const { id } = await db().customer.create({ data: { businessId, waId: String(34690000000 + ++counter) }, select: { id: true } });
+  await db().message.create({ data: { businessId, customerId: id, direction: 'INBOUND', role: 'USER', text: 'hello', status: 'RECEIVED' } });
+  return id;
+}
+
+/** A customer of the business (made once), or a made-up id for a business that does not exist. */
+async function customerOf(businessId: string): Promise<string> {
+  if (!(await exists(businessId))) return randomUUID();
+  const waId = '34600000999';
+  const customer = await db().customer.upsert({ where: { businessId_waId: { businessId, waId } }, create: { businessId, waId }, update: {} });
+  return customer.id;
+}
+
+const conversationPath = (businessId: string, customerId: string, action: string) => `${API}/businesses/${businessId}/conversations/${customerId}/${action}`;
+
+/** Hands the business's conversation back to the bot, as the platform admin (refused, harmlessly, when the bot has it). */
+async function botAgain(businessId: string): Promise<void> {
+  if (await exists(businessId)) await browsers.admin.request('POST', conversationPath(businessId, await customerOf(businessId), 'hand-back'));
+}
+
+/** The conversation taken over by the platform admin for the call, so that handing it back is a real change, and the bot's again after it. */
+async function takenOverUntilRestored(businessId: string): Promise<Call> {
+  const customerId = await customerOf(businessId);
+  if (await exists(businessId)) expect((await browsers.admin.request('POST', conversationPath(businessId, customerId, 'take-over'))).status).toBe(200);
+  return { params: { customerId }, restore: () => botAgain(businessId) };
 }
 
 /** The route's method and path (below /admin/api) with its parameters filled in: :businessId by the caller, the rest by the row. */

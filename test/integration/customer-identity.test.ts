@@ -67,7 +67,7 @@ describe('resolving the customer a message is from', () => {
     expect(await database.db.message.count({ where: { customerId: merged } })).toBe(1);
     expect(await database.db.appointment.count({ where: { customerId: merged } })).toBe(1);
     // A conversation still running under the absorbed ID reaches the merged customer.
-    expect(await currentCustomer(database.db, byBsuid)).toEqual({ id: merged, waId: WA_ID, bsuid: BSUID });
+    expect(await currentCustomer(database.db, byBsuid)).toEqual({ id: merged, waId: WA_ID, bsuid: BSUID, isTest: false });
     expect(await resolveCustomer(database.db, businessId, { bsuid: BSUID })).toBe(merged);
   });
 

@@ -72,7 +72,7 @@ export interface StackOptions {
   /** Console sign-ins per address per minute; generous by default, since every test signs in from 127.0.0.1. */
   adminSignInRateLimitPerMinute?: number;
   /** Shorter conversation runs, for tests of their edges. */
-  conversationTiming?: { idleMs?: number; turnsPerRun?: number };
+  conversationTiming?: { idleMs?: number; turnsPerRun?: number; handBackAfterMs?: number };
   /**
    * The app and the worker get an OAuth client (TEST_OAUTH_CLIENT) on the sandbox's OAuth stand-in: the console can
    * connect calendars, and the worker books with the refresh tokens it stores.
@@ -142,8 +142,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: options.apiLog?.level ?? 'silent',
     TRACE_LOG_PII: options.traceLogPii ? 'true' : 'false',
+    // The calendar as the worker opens it: clearing the console's "Try it" test bookings removes their events.
+    GOOGLE_CALENDAR_ROOT_URL: sandbox.url,
+    GOOGLE_CALENDAR_ACCESS_TOKEN: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN,
     ...(oauthClient && {
-      GOOGLE_CALENDAR_ROOT_URL: sandbox.url,
       GOOGLE_OAUTH_CLIENT_ID: oauthClient.clientId,
       GOOGLE_OAUTH_CLIENT_SECRET: oauthClient.clientSecret,
       GOOGLE_OAUTH_AUTH_URL: oauthClient.authBaseUrl,

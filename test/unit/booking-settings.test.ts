@@ -26,6 +26,8 @@ const valid: BookingSettingsInput = {
   slotStepMinutes: 30,
   replyQuietWindowMs: 2000,
   replyMaxWaitMs: 8000,
+  handBackAfterMinutes: 720,
+  flagOutsideHours: false,
 };
 
 test('valid settings pass, with prices kept in minor units of their currency', () => {
@@ -86,6 +88,8 @@ test.each<[string, Partial<BookingSettingsInput>, string, RegExp]>([
   ['no appointments at all', { maxSimultaneousAppointments: 0 }, 'maxSimultaneousAppointments', /At least 1/],
   ['a 7-minute grid', { slotStepMinutes: 7 }, 'slotStepMinutes', /One of 5, 10, 15, 20, 30, 60/],
   ['a maximum wait shorter than the quiet window', { replyQuietWindowMs: 5000, replyMaxWaitMs: 1000 }, 'replyMaxWaitMs', /at least the quiet window/],
+  ['a hand-back sooner than a quarter of an hour', { handBackAfterMinutes: 5 }, 'handBackAfterMinutes', /quarter of an hour/],
+  ['a hand-back later than a week', { handBackAfterMinutes: 8 * 24 * 60 }, 'handBackAfterMinutes', /At most 7 days/],
   ['booking two years ahead', { maxDaysAhead: 730 }, 'maxDaysAhead', /At most a year/],
 ])('%s is refused at %s', (_, change, path, message) => {
   const result = bookingSettingsSchema.safeParse({ ...valid, ...change });

@@ -41,6 +41,8 @@ const view: SettingsView = {
   slotStepMinutes: 30,
   replyQuietWindowMs: 2500,
   replyMaxWaitMs: 8000,
+  handBackAfterMinutes: 720,
+  flagOutsideHours: false,
 };
 
 const range = (opens: string, closes: string): TimeRange => ({ key: 0, opens, closes });
@@ -63,6 +65,7 @@ describe('from the API to the form and back', () => {
     expect(draft.rules).toMatchObject({ replyQuietWindowSeconds: '2.5', replyMaxWaitSeconds: '8' });
     draft.rules.replyQuietWindowSeconds = '1.25';
     expect(draftToPayload(draft)).toMatchObject({ replyQuietWindowMs: 1250, replyMaxWaitMs: 8000 });
+    expect(draftToPayload(draft)).toMatchObject({ handBackAfterMinutes: 720, flagOutsideHours: false });
   });
 
   test('open until midnight: the API says 24:00, the time input 00:00', () => {
@@ -210,6 +213,7 @@ test.each<[string, SettingsDraft, string]>([
   ['services', draftFromView(view), 'Services'],
   ['minNoticeMinutes', draftFromView(view), 'Minimum notice (minutes)'],
   ['replyMaxWaitMs', draftFromView(view), 'Longest wait before replying (seconds)'],
+  ['handBackAfterMinutes', draftFromView(view), 'Hand back to the bot after (hours)'],
   ['body', draftFromView(view), 'body'],
 ])('the summary calls %p %p', (key, draft, expected) => {
   expect(describeField(key, draft)).toBe(expected);

@@ -59,9 +59,13 @@ export function BusinessTabs() {
   return (
     <>
       <nav aria-label="Business" className="tabs">
+        {/* First: answering customers is what staff come for, and an owner's first question. */}
+        <NavLink to={`/businesses/${businessId}/conversations`}>Conversations</NavLink>
+        <NavLink to={`/businesses/${businessId}/appointments`}>Appointments</NavLink>
         <NavLink to={`/businesses/${businessId}/settings`}>Settings</NavLink>
         <NavLink to={`/businesses/${businessId}/prompt`}>Prompt</NavLink>
         {manager && <NavLink to={`/businesses/${businessId}/calendar`}>Calendar</NavLink>}
+        {manager && <NavLink to={`/businesses/${businessId}/try-it`}>Try it</NavLink>}
         {manager && <NavLink to={`/businesses/${businessId}/users`}>Users</NavLink>}
         {manager && <NavLink to={`/businesses/${businessId}/audit`}>Audit log</NavLink>}
         <span className="tab-role">You: {role}</span>

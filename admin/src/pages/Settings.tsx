@@ -13,7 +13,7 @@ import type { SettingsView } from '../types';
 import { differs, draftFromView, draftToPayload, type SettingsDraft } from './settings/draft';
 import { ExceptionsEditor } from './settings/ExceptionsEditor';
 import { HoursEditor } from './settings/HoursEditor';
-import { BookingRulesEditor, ReplyTimingEditor } from './settings/RulesEditor';
+import { BookingRulesEditor, PersonRulesEditor, ReplyTimingEditor } from './settings/RulesEditor';
 import { ServicesEditor } from './settings/ServicesEditor';
 import { describeField, validateDraft, type FieldErrors } from './settings/validation';
 
@@ -131,6 +131,10 @@ function SettingsForm({ businessId, saved, readOnly }: { businessId: string; sav
       <section aria-labelledby="replies-heading">
         <h2 id="replies-heading">Replies</h2>
         <ReplyTimingEditor rules={draft.rules} onChange={(rules) => edit({ rules })} errors={fields} readOnly={readOnly} />
+      </section>
+      <section aria-labelledby="person-heading">
+        <h2 id="person-heading">A person from the team</h2>
+        <PersonRulesEditor rules={draft.rules} onChange={(rules) => edit({ rules })} errors={fields} readOnly={readOnly} />
       </section>
       {!readOnly && (
         <div className="settings-save">

@@ -7,15 +7,21 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { CalendarAccess } from '../../calendar/google-calendar';
 import type { Database } from '../../db/client';
 import { findSessionUser } from '../../db/admin-users';
+import { appointmentRoutes } from './appointment-routes';
 import { authRoutes } from './auth-routes';
 import { businessRoutes } from './business-routes';
 import { calendarRoutes, type CalendarConsoleOptions } from './calendar-routes';
+import { conversationControlRoutes } from './conversation-control-routes';
+import { conversationRoutes, type TemporalUiOptions } from './conversation-routes';
 import { promptRoutes } from './prompt-routes';
 import { settingsRoutes } from './settings-routes';
 import { teamRoutes } from './team-routes';
+import { tryItRoutes } from './try-it-routes';
 import { userRoutes } from './user-routes';
 import { consoleErrorHandler } from './errors';
 import { consolePages } from './pages';
@@ -31,6 +37,12 @@ export interface AdminApiOptions {
   signInRateLimitPerMinute?: number;
   /** Connecting Google Calendars from the console: the OAuth client, the Calendar API root, the public origin. */
   calendar?: CalendarConsoleOptions;
+  /** Where the inbox links each turn's workflow run (the Temporal Web UI and namespace). */
+  temporalUi?: TemporalUiOptions;
+  /** For changes that run as workflows (an owner's change to an appointment), on the worker's task queue. */
+  temporal: { client: Client; taskQueue: string };
+  /** The calendar as the worker opens it, for removing the "Try it" chat's test bookings. */
+  calendarAccess?: CalendarAccess;
 }
 
 declare module 'fastify' {
@@ -82,6 +94,14 @@ const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, options) => {
   await app.register(calendarRoutes, { db: options.db, requireUser: signedIn, calendar: options.calendar ?? {} });
   await app.register(teamRoutes, { db: options.db, requireUser: signedIn, secureCookies: options.secureCookies });
   await app.register(userRoutes, { db: options.db, requireUser: signedIn });
+  await app.register(tryItRoutes, { db: options.db, requireUser: signedIn, temporal: options.temporal, calendarAccess: options.calendarAccess ?? {} });
+  await app.register(appointmentRoutes, { db: options.db, requireUser: signedIn, temporal: options.temporal });
+  await app.register(conversationRoutes, {
+    db: options.db,
+    requireUser: signedIn,
+    temporalUi: options.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
+  });
+  await app.register(conversationControlRoutes, { db: options.db, requireUser: signedIn, temporal: options.temporal });
 };
 
 /** A preHandler that answers 401 unless the request carries a live session; sets request.adminUserId. */

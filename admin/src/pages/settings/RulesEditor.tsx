@@ -1,6 +1,8 @@
 // The rules the booking code applies (capacity, buffer, notice, how far ahead,
 // the grid of start times) and how long the assistant waits before replying,
-// which the API keeps in milliseconds and the owner edits in seconds.
+// which the API keeps in milliseconds and the owner edits in seconds; and when
+// a person is needed (the hand-back time, kept in minutes and edited in hours).
+import { useId } from 'react';
 import { SLOT_STEPS } from '../../../../src/booking/settings';
 import { SelectField, TextField } from '../../components/forms';
 import type { RulesDraft } from './draft';
@@ -126,6 +128,49 @@ export function ReplyTimingEditor({ rules, onChange, errors, readOnly }: Props) 
         error={errors.replyMaxWaitMs}
         hint="It never waits longer than this after a customer's first message, even if they keep writing."
       />
+    </div>
+  );
+}
+
+/** When a conversation needs someone from the team, and how long a takeover lasts without them writing. */
+export function PersonRulesEditor({ rules, onChange, errors, readOnly }: Props) {
+  const checkId = useId();
+  return (
+    <div className="rules">
+      <TextField
+        label={RULE_LABELS.handBackAfterMinutes}
+        type="number"
+        inputMode="decimal"
+        min={0.25}
+        max={168}
+        step={0.25}
+        disabled={readOnly}
+        value={rules.handBackAfterHours}
+        onChange={(e) => onChange({ ...rules, handBackAfterHours: e.target.value })}
+        error={errors.handBackAfterMinutes}
+        hint="When someone takes a conversation over and then writes nothing for this long, the assistant answers again."
+      />
+      <div className={errors.flagOutsideHours ? 'field field-invalid' : 'field'}>
+        <label className="inline-check" htmlFor={checkId}>
+          <input
+            id={checkId}
+            type="checkbox"
+            disabled={readOnly}
+            checked={rules.flagOutsideHours}
+            onChange={(e) => onChange({ ...rules, flagOutsideHours: e.target.checked })}
+            aria-describedby={`${checkId}-hint`}
+          />{' '}
+          {RULE_LABELS.flagOutsideHours}
+        </label>
+        <p className="hint" id={`${checkId}-hint`}>
+          The assistant still answers; the conversation is marked “needs a person” in the inbox so someone follows up when you open.
+        </p>
+        {errors.flagOutsideHours && (
+          <p className="field-error" role="alert">
+            {errors.flagOutsideHours}
+          </p>
+        )}
+      </div>
     </div>
   );
 }

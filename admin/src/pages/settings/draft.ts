@@ -40,6 +40,9 @@ export interface RulesDraft {
   slotStepMinutes: string;
   replyQuietWindowSeconds: string;
   replyMaxWaitSeconds: string;
+  /** Edited in hours, kept by the API in minutes. */
+  handBackAfterHours: string;
+  flagOutsideHours: boolean;
 }
 
 export interface SettingsDraft {
@@ -99,6 +102,8 @@ export function draftFromView(view: SettingsView): SettingsDraft {
       slotStepMinutes: String(view.slotStepMinutes),
       replyQuietWindowSeconds: seconds(view.replyQuietWindowMs),
       replyMaxWaitSeconds: seconds(view.replyMaxWaitMs),
+      handBackAfterHours: String(view.handBackAfterMinutes / 60),
+      flagOutsideHours: view.flagOutsideHours,
     },
   };
 }
@@ -136,6 +141,8 @@ export function draftToPayload(draft: SettingsDraft): BookingSettingsInput {
     slotStepMinutes: number(draft.rules.slotStepMinutes),
     replyQuietWindowMs: milliseconds(draft.rules.replyQuietWindowSeconds),
     replyMaxWaitMs: milliseconds(draft.rules.replyMaxWaitSeconds),
+    handBackAfterMinutes: Math.round(number(draft.rules.handBackAfterHours) * 60),
+    flagOutsideHours: draft.rules.flagOutsideHours,
   };
 }
 

@@ -21,6 +21,8 @@ export const RULE_LABELS = {
   slotStepMinutes: 'Slot step (minutes)',
   replyQuietWindowMs: 'Quiet window before replying (seconds)',
   replyMaxWaitMs: 'Longest wait before replying (seconds)',
+  handBackAfterMinutes: 'Hand back to the bot after (hours)',
+  flagOutsideHours: 'Flag messages outside opening hours for a person',
 } as const;
 
 export const SERVICE_FIELD_LABELS = {
