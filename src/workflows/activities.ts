@@ -4,8 +4,11 @@ import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from './activity-contracts';
 import { CALENDAR_STEP, DATABASE_STEP, MODEL_CALL, READ_RECEIPT, SEND_REPLY } from './retry-policies';
 
-export const { recordInboundMessage, loadConversation, enqueueInConversation, mirrorConversationState, handBackDelay, recordTurn } =
-  proxyLocalActivities<Activities>(DATABASE_STEP);
+export const { recordInboundMessage, loadConversation, enqueueInConversation, recordTurn } = proxyLocalActivities<Activities>(DATABASE_STEP);
+// Regular, not local, although they only touch the database: they run inside update handlers and beside
+// the conversation's timers, and a local activity there resolved at a different point on replay than when
+// it first ran (a worker that took over a conversation after a crash failed with a nondeterminism error).
+export const { mirrorConversationState, handBackDelay } = proxyActivities<Activities>(DATABASE_STEP);
 export const { callModel } = proxyActivities<Activities>(MODEL_CALL);
 export const { runTool, releaseBooking } = proxyActivities<Activities>(CALENDAR_STEP);
 export const { sendReply } = proxyActivities<Activities>(SEND_REPLY);

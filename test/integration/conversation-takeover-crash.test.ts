@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { signedInUser } from '../support/console-client';
 import { inboundText, startMessage } from '../support/deliver';
 import { startWorkerProcess, type ServiceProcess } from '../support/processes';
-import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
+import { Worker } from '@temporalio/worker';
+import { DEMO_PHONE_NUMBER_ID, useStack, workflowBundle } from '../support/stack';
 import { activityStarts, until } from '../support/waiting';
 import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 import type { TurnResult } from '../../src/workflows/types';
@@ -52,4 +53,8 @@ test("a person's reply in flight when the worker is killed is sent once by the n
   // The kill really interrupted the send: the new worker finished it on a later attempt.
   const attempts = (await activityStarts(stack.temporal, conversationWorkflowId(customer.id), 'sendReply')).map((s) => s.attempt);
   expect(attempts.at(-1)).toBeGreaterThan(1);
+
+  // The history a new worker took over replays without a nondeterminism error, as any later worker must.
+  const history = await stack.temporal.workflow.getHandle(conversationWorkflowId(customer.id)).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
 });
