@@ -20,7 +20,7 @@ export function ConversationPage() {
 }
 
 function Conversation({ businessId, customerId }: { businessId: string; customerId: string }) {
-  const { markedRead } = useOutletContext<InboxContext>();
+  const { markedRead, controlChanged } = useOutletContext<InboxContext>();
   const path = `/businesses/${businessId}/conversations/${customerId}`;
   const [conversation, setConversation] = useState<ConversationView>();
   const [problem, setProblem] = useState('');
@@ -64,7 +64,10 @@ function Conversation({ businessId, customerId }: { businessId: string; customer
     );
 
   const { title, detail } = customerLabel(conversation.customer);
-  const applyControl = (control: ConversationControl) => setConversation((c) => c && { ...c, control: control.control, needsPerson: control.needsPerson });
+  const applyControl = (control: ConversationControl) => {
+    setConversation((c) => c && { ...c, control: control.control, needsPerson: control.needsPerson });
+    controlChanged(control);
+  };
   return (
     <article className="conversation" aria-labelledby="conversation-title">
       <BackLink />

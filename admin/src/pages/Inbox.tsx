@@ -7,12 +7,14 @@ import { NavLink, Outlet, useParams } from 'react-router';
 import { api, errorMessage } from '../api';
 import { Notice, TextField } from '../components/forms';
 import { formatAgo, formatDateTime } from '../format';
-import type { ConversationSummary, InboxCustomer, InboxPage } from '../types';
+import type { ConversationControl, ConversationSummary, InboxCustomer, InboxPage } from '../types';
 import { LIST_POLL_MS, usePoll } from './InboxLive';
 
 /** What the open conversation tells the list, so its badges change at once rather than at the next poll. */
 export interface InboxContext {
   markedRead(customerId: string): void;
+  /** A take-over or hand-back in the open conversation, shown in its list entry at once rather than at the next poll. */
+  controlChanged(change: ConversationControl): void;
 }
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -102,7 +104,11 @@ export function InboxPage() {
 
   // Stable across polls, so the open conversation does not mark itself read again at every one.
   const context = useMemo<InboxContext>(
-    () => ({ markedRead: (id) => setConversations((shown) => shown?.map((c) => (c.customerId === id ? { ...c, unread: 0 } : c))) }),
+    () => ({
+      markedRead: (id) => setConversations((shown) => shown?.map((c) => (c.customerId === id ? { ...c, unread: 0 } : c))),
+      controlChanged: ({ customerId, control, needsPerson }) =>
+        setConversations((shown) => shown?.map((c) => (c.customerId === customerId ? { ...c, control, needsPerson } : c))),
+    }),
     [],
   );
 
