@@ -2,17 +2,7 @@
 // turn, so an edit in the database shows in the next reply. Only the business's
 // own settings go in here; nothing the customer wrote (not even their profile
 // name) becomes an instruction.
-import { WEEKDAYS, type BusinessProfile, type OpeningHours, type ServiceOffer } from './types';
-
-const WEEKDAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
+import { WEEKDAY_NAMES, WEEKDAYS, type BusinessProfile, type OpeningHours, type ServiceOffer } from './types';
 
 export function buildSystemPrompt(business: BusinessProfile, now: Date): string {
   const sections = [

@@ -37,6 +37,17 @@ export interface ServiceOffer {
 
 /** Weekday keys used in opening hours, Monday first. */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** Each weekday's English name, as the system prompt and the console's settings page write it. */
+export const WEEKDAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
+};
 export type Weekday = (typeof WEEKDAYS)[number];
 export type OpeningHours = Partial<Record<Weekday, Array<[string, string]>>>;
 

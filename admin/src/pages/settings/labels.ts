@@ -1,16 +1,9 @@
 // The words the settings page uses for days, fields and durations, shared by
 // the editors and the error summary so both name a field the same way.
-import type { Weekday } from '../../../../src/agent/types';
+import { WEEKDAY_NAMES, type Weekday } from '../../../../src/agent/types';
 
-export const DAY_NAMES: Record<Weekday, string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
+/** The settings page names days as the system prompt does. */
+export const DAY_NAMES: Record<Weekday, string> = WEEKDAY_NAMES;
 
 /** Labels of the rule inputs, by the API's field key (the reply timings are edited in seconds). */
 export const RULE_LABELS = {
