@@ -18,6 +18,10 @@ export const DEV_DEFAULTS = {
   // The OAuth client `npm run dev` gives the API and worker with the sandbox calendar, so the console can connect one offline.
   GOOGLE_OAUTH_CLIENT_ID: 'sandbox-oauth-client.apps.googleusercontent.com',
   GOOGLE_OAUTH_CLIENT_SECRET: 'sandbox-oauth-client-secret',
+  // Public, so only for development: histories and stored tokens made with them are readable by anyone.
+  TEMPORAL_PAYLOAD_KEYS: 'dev1:ZGV2ZWxvcG1lbnQtb25seS1wYXlsb2FkLWtleS0zMmI=',
+  SECRETS_ENCRYPTION_KEYS: 'dev1:ZGV2ZWxvcG1lbnQtb25seS1zZWNyZXRzLWtleS0zMmI=',
+  CODEC_AUTH_TOKEN: 'dev-codec-auth-token',
 } as const;
 
 const REQUIRED_IN_PRODUCTION = ['APP_SECRET', 'VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'OPENAI_API_KEY', 'DATABASE_URL'] as const;
@@ -77,6 +81,21 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('whatsapp-agent'),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  // Transport security to the Temporal frontend: server CA, client certificate and key for mTLS
+  // (PEM file paths), and/or an API key (Temporal Cloud). TLS is on when any of them is set.
+  TEMPORAL_TLS_CA: z.string().optional(),
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  // AES-256-GCM keys for workflow payloads, "id:base64key" separated by commas. The first one
+  // encrypts; every one listed decrypts, so a new key goes first and an old one stays until
+  // the histories it wrote have expired.
+  TEMPORAL_PAYLOAD_KEYS: z.string().min(1).default(DEV_DEFAULTS.TEMPORAL_PAYLOAD_KEYS),
+  // Bearer token the codec server accepts from the `temporal` CLI (the Web UI uses a console session).
+  CODEC_AUTH_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  // Keys for secrets stored in the database (Google refresh tokens, WhatsApp access tokens); same format and rotation.
+  SECRETS_ENCRYPTION_KEYS: z.string().min(1).default(DEV_DEFAULTS.SECRETS_ENCRYPTION_KEYS),
   // Workflows kept in the worker's memory between tasks. Most are idle conversations (open
   // for 10 minutes after a reply); one evicted from the cache is rebuilt from its short
   // history on its next message. The SDK's default scales with the heap (~2,000 on a 4 GB
