@@ -14,11 +14,13 @@ ENV NODE_ENV=production
 # Two malloc arenas instead of one per busy thread (see src/process-memory.ts).
 ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
-COPY --from=build /app/package.json /app/package-lock.json ./
-COPY --from=build /app/node_modules ./node_modules
+COPY package.json package-lock.json prisma.config.ts ./
+COPY prisma ./prisma
+# Production dependencies only (the Prisma CLI among them, for the migration job): no
+# compilers, bundlers or test tools in the image. The install's `prisma generate` writes
+# into src/, which the compiled code in dist/ does not use.
+RUN npm ci --omit=dev && npm cache clean --force && rm -rf src
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/prisma ./prisma
-COPY --from=build /app/prisma.config.ts ./
 USER node
 EXPOSE 8000
 CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "dist/api/main.js"]

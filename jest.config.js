@@ -2,6 +2,8 @@
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // NODE_ENV=development, the only mode with the development defaults (src/config.ts fails closed otherwise).
+  setupFiles: ['<rootDir>/test/support/development-env.ts'],
 };
 
 module.exports = {

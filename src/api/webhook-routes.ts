@@ -2,6 +2,7 @@
 // The signature is checked on the raw bytes inside this plugin's body parser, so
 // nothing is parsed, stored or started for a request Meta did not sign.
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { sameSecret } from '../crypto/same-secret';
 import { isValidSignature } from '../whatsapp/signature';
 import { parseWebhookPayload } from '../whatsapp/webhook-payload';
 import { createInFlightLimit } from './in-flight-limit';
@@ -13,6 +14,8 @@ export interface WebhookOptions extends Omit<IntakeDependencies, 'log'> {
   bodyLimit: number;
   /** Webhooks being accepted at once; past it, 503 at once (in-flight-limit.ts). */
   maxInFlight: number;
+  /** Of those, webhooks for one phone_number_id (in-flight-limit.ts's default share when unset). */
+  maxInFlightPerBusiness?: number;
 }
 
 /** Retry-After on a shed webhook: a hint to any sender that honours it (Meta documents its own retry schedule, not this header). */
@@ -30,10 +33,15 @@ class HttpError extends Error {
 }
 
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: FastifyInstance, options) => {
-  const inFlight = createInFlightLimit(options.maxInFlight);
+  const inFlight = createInFlightLimit({ max: options.maxInFlight, maxPerBusiness: options.maxInFlightPerBusiness });
   const reportRefusals = () => {
     const refused = inFlight.takeRefusals();
-    if (refused) app.log.warn({ refused, maxInFlight: options.maxInFlight }, 'Webhooks refused with 503: too many in flight');
+    if (refused.full || refused['business-full']) {
+      app.log.warn(
+        { refused: refused.full, refusedForOneBusiness: refused['business-full'], maxInFlight: options.maxInFlight },
+        'Webhooks refused with 503: too many in flight',
+      );
+    }
   };
   const reporter = setInterval(reportRefusals, REFUSAL_REPORT_MS).unref();
   app.addHook('onClose', async () => {
@@ -61,7 +69,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: Fas
     // A repeated parameter arrives as an array; only single values are a valid handshake.
     const query = request.query as Record<string, unknown>;
     const challenge = query['hub.challenge'];
-    if (query['hub.mode'] === 'subscribe' && query['hub.verify_token'] === options.verifyToken && typeof challenge === 'string' && challenge) {
+    if (query['hub.mode'] === 'subscribe' && sameSecret(query['hub.verify_token'], options.verifyToken) && typeof challenge === 'string' && challenge) {
       return reply.type('text/plain').send(challenge);
     }
     request.log.warn('Webhook verification refused');
@@ -76,8 +84,14 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: Fas
     const parsed = parseWebhookPayload(request.body);
     if (!parsed) return reply.code(400).send({ error: 'Not a WhatsApp Business Account webhook payload' });
     if (parsed.skipped.length) request.log.warn({ skipped: parsed.skipped }, 'Parts of the webhook were not usable');
-    if (!inFlight.tryEnter()) {
-      return reply.code(503).header('retry-after', String(SHED_RETRY_AFTER_SECONDS)).send({ error: 'Too many webhooks in flight; deliver again later' });
+    // Counted by the numbers it is for, read from the payload only now that its signature is known to be Meta's.
+    const place = inFlight.tryEnter([...parsed.messages, ...parsed.statuses].map((part) => part.phoneNumberId));
+    if ('refused' in place) {
+      const error = place.refused === 'full' ? 'Too many webhooks in flight' : 'Too many webhooks in flight for this business';
+      return reply
+        .code(503)
+        .header('retry-after', String(SHED_RETRY_AFTER_SECONDS))
+        .send({ error: `${error}; deliver again later` });
     }
     try {
       const report = await processWebhook({ ...options, log: request.log }, parsed);
@@ -87,7 +101,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app: Fas
       request.log.error({ err }, 'Webhook could not be accepted');
       return reply.code(503).send({ error: 'Temporarily unable to accept the webhook' });
     } finally {
-      inFlight.leave();
+      place.leave();
     }
   });
 

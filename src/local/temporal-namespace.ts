@@ -7,17 +7,19 @@ import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
+import type { TemporalConnectionOptions } from '../temporal/connection';
 import { waitFor } from './processes';
 
-export interface NamespaceNeeds {
-  address: string;
+/** Where the server is and how to reach it (temporalConnectionOptions), and what it must have. */
+export interface NamespaceNeeds extends TemporalConnectionOptions {
   namespace: string;
   searchAttributes: Array<{ name: string; valueType: SearchAttributeType }>;
 }
 
 /** What was created (empty when everything was there); throws with the missing pieces when they cannot be created. */
-export async function ensureNamespace({ address, namespace, searchAttributes }: NamespaceNeeds): Promise<string[]> {
-  const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+export async function ensureNamespace({ namespace, searchAttributes, ...reach }: NamespaceNeeds): Promise<string[]> {
+  const { address } = reach;
+  const connection = await Connection.connect({ ...reach, connectTimeout: 5_000 });
   const created: string[] = [];
   try {
     if (!(await namespaceExists(connection, namespace))) {

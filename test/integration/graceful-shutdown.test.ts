@@ -89,7 +89,7 @@ test('the API on SIGTERM finishes the request in flight, refuses new connections
   const port = await freePort();
   const env = stack.workerProcessEnv();
   const api = await startApiProcess({
-    NODE_ENV: 'test',
+    NODE_ENV: 'development',
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'info',

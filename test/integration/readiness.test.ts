@@ -21,6 +21,9 @@ let db: Database;
 let connection: Connection;
 let app: FastifyInstance;
 let baseUrl: string;
+/** The API's log lines, where the readiness check puts the detail it keeps from the answer. */
+const apiLogLines: string[] = [];
+const apiLog = { write: (line: string) => void apiLogLines.push(line) };
 
 const stack = useStack(
   {},
@@ -43,15 +46,30 @@ beforeAll(async () => {
   dbUrl.port = String(pgProxy.port);
   db = createDatabase(dbUrl.toString(), { maxConnections: 2 });
   connection = await Connection.connect({ address: `127.0.0.1:${temporalProxy.port}` });
-  const config = loadConfig({ APP_SECRET: TEST_APP_SECRET, VERIFY_TOKEN: TEST_VERIFY_TOKEN, TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_LEVEL: 'silent' });
-  app = await buildApp({ config, db, temporal: new Client({ connection, namespace: 'default' }) });
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    APP_SECRET: TEST_APP_SECRET,
+    VERIFY_TOKEN: TEST_VERIFY_TOKEN,
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    LOG_LEVEL: 'warn',
+  });
+  app = await buildApp({ config, db, temporal: new Client({ connection, namespace: 'default' }), logDestination: apiLog });
   await app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 });
 
-async function readiness(): Promise<{ status: number; checks: Record<string, string> }> {
+async function readiness(): Promise<{ status: number; checks: Record<string, string>; body: string }> {
   const response = await fetch(`${baseUrl}/readyz`);
-  return { status: response.status, checks: ((await response.json()) as { checks: Record<string, string> }).checks };
+  const body = await response.text();
+  return { status: response.status, checks: (JSON.parse(body) as { checks: Record<string, string> }).checks, body };
+}
+
+/** The failed checks logged since `from`: which dependency, and the driver's error text. */
+function loggedCheckFailures(from: number): Array<{ dependency: string; error: string }> {
+  return apiLogLines
+    .slice(from)
+    .map((line) => JSON.parse(line) as { msg: string; dependency: string; error: string })
+    .filter((entry) => entry.msg === 'Readiness check failed');
 }
 
 async function untilReady(): Promise<void> {
@@ -74,16 +92,21 @@ async function workflowExists(wamid: string): Promise<boolean> {
 }
 
 test('ready when both answer', async () => {
-  expect(await readiness()).toEqual({ status: 200, checks: { database: 'ok', temporal: 'ok' } });
+  expect(await readiness()).toMatchObject({ status: 200, checks: { database: 'ok', temporal: 'ok' } });
 });
 
 test('with PostgreSQL unreachable: not ready, and webhooks that need it answer 503; then they recover', async () => {
   pgProxy.cut();
   try {
+    const logged = apiLogLines.length;
     const state = await readiness();
     expect(state.status).toBe(503);
-    expect(state.checks.database).toMatch(/^unreachable/);
-    expect(state.checks.temporal).toBe('ok');
+    // Fixed words only: the driver's error (hosts, ports, versions) is for the log, not for whoever asks.
+    expect(JSON.parse(state.body)).toEqual({ status: 'not ready', checks: { database: 'unreachable', temporal: 'ok' } });
+    const failures = loggedCheckFailures(logged);
+    expect(failures.map((f) => f.dependency)).toEqual(['database']);
+    expect(failures[0]!.error.length).toBeGreaterThan(0);
+    expect(state.body).not.toContain(failures[0]!.error);
 
     // Routing a message needs the business (not cached yet), recording a status needs the database.
     const wamid = newWamid();
@@ -108,10 +131,13 @@ test('with PostgreSQL unreachable: not ready, and webhooks that need it answer 5
 test('with Temporal unreachable: not ready, and a message answers 503 without being started; then it recovers', async () => {
   temporalProxy.cut();
   try {
+    const logged = apiLogLines.length;
     const state = await readiness();
     expect(state.status).toBe(503);
-    expect(state.checks.temporal).toMatch(/^unreachable/);
-    expect(state.checks.database).toBe('ok');
+    expect(JSON.parse(state.body)).toEqual({ status: 'not ready', checks: { database: 'ok', temporal: 'unreachable' } });
+    const failures = loggedCheckFailures(logged);
+    expect(failures.map((f) => f.dependency)).toEqual(['temporal']);
+    expect(state.body).not.toContain(failures[0]!.error);
 
     const wamid = newWamid();
     expect((await postSigned(`${baseUrl}/webhook`, message(wamid, '34633000002'), TEST_APP_SECRET)).status).toBe(503);
@@ -132,6 +158,7 @@ test('with Temporal unreachable: not ready, and a message answers 503 without be
 test('past WEBHOOK_MAX_IN_FLIGHT, a webhook is refused at once with 503 and Retry-After, and its redelivery is accepted later', async () => {
   // A second API on the same links, with room for two webhooks at once.
   const config = loadConfig({
+    NODE_ENV: 'development',
     APP_SECRET: TEST_APP_SECRET,
     VERIFY_TOKEN: TEST_VERIFY_TOKEN,
     TEMPORAL_TASK_QUEUE: stack.taskQueue,

@@ -1,0 +1,164 @@
+// What ships: the image installs production dependencies only, so everything the
+// code run in it loads must be one; and docker-compose.yml publishes nothing but the
+// API, restarts every service, has no default for any secret, checks the health of
+// the API and the worker, and gives the app a database role that is not the superuser.
+// (Docker itself is not available on the machines these tests run on.)
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import ts from 'typescript';
+import { parse } from 'yaml';
+import { REQUIRED_OUTSIDE_DEVELOPMENT } from '../../src/config';
+
+const ROOT = path.resolve(__dirname, '../..');
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+const packageJson = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+
+describe('the image runs on production dependencies', () => {
+  /** What runs in the image: the two services, the operators' commands (not the development ones) and the migration job's Prisma config. */
+  const entryPoints = [
+    'src/api/main.ts',
+    'src/worker/main.ts',
+    ...fs
+      .readdirSync(path.join(ROOT, 'src/cli'))
+      .filter((file) => file.endsWith('.ts') && !['dev.ts', 'replay.ts', 'docs.ts'].includes(file))
+      .map((file) => `src/cli/${file}`),
+    'prisma.config.ts',
+  ];
+
+  /** Module specifiers the compiled file requires: imports used only as types are gone once compiled, as in dist/. */
+  function requiredSpecifiers(file: string): string[] {
+    const output = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      fileName: file,
+    }).outputText;
+    return [...output.matchAll(/\brequire\("([^"]+)"\)|\bimport\("([^"]+)"\)/g)].map((m) => (m[1] ?? m[2])!);
+  }
+
+  function resolveLocal(from: string, specifier: string): string | undefined {
+    const base = path.resolve(path.dirname(from), specifier);
+    return [base, `${base}.ts`, `${base}.js`, path.join(base, 'index.ts')].find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+  }
+
+  /** Every bare package reached from the entry points through our own modules, with a file that requires it. */
+  function packagesReached(): Map<string, string> {
+    const packages = new Map<string, string>();
+    const seen = new Set<string>();
+    const queue = entryPoints.map((entry) => path.join(ROOT, entry));
+    while (queue.length) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      if (!/\.[cm]?[jt]s$/.test(file)) continue;
+      for (const specifier of requiredSpecifiers(file)) {
+        if (specifier.startsWith('.')) {
+          const local = resolveLocal(file, specifier);
+          if (!local) throw new Error(`${path.relative(ROOT, file)} requires ${specifier}, which does not exist`);
+          queue.push(local);
+          continue;
+        }
+        if (specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!)) continue;
+        const parts = specifier.split('/');
+        const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+        if (!packages.has(name)) packages.set(name, path.relative(ROOT, file));
+      }
+    }
+    return packages;
+  }
+
+  test('every package the runtime code requires is in "dependencies"', () => {
+    const reached = packagesReached();
+    // The walk does reach the libraries the services are built on.
+    expect([...reached.keys()]).toEqual(expect.arrayContaining(['fastify', '@temporalio/worker', '@prisma/client', 'prisma']));
+    const missing = [...reached].filter(([name]) => !packageJson.dependencies[name]).map(([name, file]) => `${name} (required by ${file})`);
+    expect(missing).toEqual([]);
+  });
+
+  test("the Dockerfile's runtime stage installs without devDependencies and copies no node_modules from the build", () => {
+    const stages = read('Dockerfile')
+      .split(/^FROM /m)
+      .slice(1);
+    const runtime = stages[stages.length - 1]!;
+    expect(runtime).toMatch(/^\S+ AS runtime/);
+    expect(runtime).toMatch(/^RUN npm ci --omit=dev\b/m);
+    expect(runtime).not.toMatch(/node_modules/);
+    expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+  });
+});
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  ports?: string[];
+  restart?: string;
+  environment?: Record<string, string | number>;
+  healthcheck?: { test: string[] };
+  volumes?: string[];
+  command?: unknown;
+}
+
+describe('docker-compose.yml', () => {
+  const text = read('docker-compose.yml');
+  const compose = parse(text, { merge: true }) as { services: Record<string, ComposeService> };
+  const services = Object.entries(compose.services);
+  const ONE_SHOT = ['migrate', 'temporal-search-attributes'];
+
+  test('the services are the ones this test knows about', () => {
+    expect(services.map(([name]) => name).sort()).toEqual(['api', 'migrate', 'postgres', 'temporal', 'temporal-search-attributes', 'temporal-ui', 'worker']);
+  });
+
+  test.each(services)('%s publishes a port on the host only to 127.0.0.1 (the API excepted)', (name, service) => {
+    for (const binding of service.ports ?? []) {
+      if (name === 'api') expect(String(binding)).toBe('8000:8000');
+      else expect(String(binding)).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    }
+  });
+
+  test('the Temporal frontend and Web UI are on 127.0.0.1 only', () => {
+    expect(compose.services.temporal!.ports).toEqual(['127.0.0.1:7233:7233']);
+    expect(compose.services['temporal-ui']!.ports).toEqual(['127.0.0.1:8233:8080']);
+  });
+
+  test.each(services)('%s has a restart policy', (name, service) => {
+    expect(service.restart).toBe(ONE_SHOT.includes(name) ? 'on-failure' : 'unless-stopped');
+  });
+
+  test('no password, secret, token or key has a default: each is required or empty', () => {
+    const defaults = [...text.matchAll(/\$\{([A-Z0-9_]+):?-([^}]*)\}/g)].filter(([, name]) => /PASSWORD|PWD|SECRET|TOKEN|KEY/.test(name!));
+    expect(defaults.filter(([, , value]) => value !== '').map(([whole]) => whole)).toEqual([]);
+    for (const name of [...REQUIRED_OUTSIDE_DEVELOPMENT.filter((n) => n !== 'DATABASE_URL'), 'POSTGRES_PASSWORD', 'APP_DB_PASSWORD', 'TEMPORAL_DB_PASSWORD']) {
+      expect(text).toContain(`\${${name}:?`);
+      expect(defaults.map(([, n]) => n)).not.toContain(name);
+    }
+  });
+
+  test('the app runs as production, on a database role that is not the superuser', () => {
+    for (const name of ['api', 'worker', 'migrate']) {
+      const environment = compose.services[name]!.environment!;
+      expect(environment.NODE_ENV).toBe('production');
+      const user = /^postgresql:\/\/([^:@/]+)[:@]/.exec(String(environment.DATABASE_URL))?.[1];
+      expect(user).toBeDefined();
+      expect(user).not.toBe(compose.services.postgres!.environment!.POSTGRES_USER);
+      expect(user).not.toBe('postgres');
+    }
+  });
+
+  test('the roles are made by the init script PostgreSQL runs on its first start', () => {
+    const mount = compose.services.postgres!.volumes!.find((v) => v.includes('/docker-entrypoint-initdb.d/'));
+    expect(mount).toBeDefined();
+    const script = mount!.split(':')[0]!;
+    const body = read(script);
+    expect(fs.statSync(path.join(ROOT, script)).mode & 0o111).not.toBe(0);
+    expect(body).toMatch(/CREATE ROLE :"app_user" LOGIN PASSWORD :'app_password' NOSUPERUSER/);
+    expect(body).toMatch(/CREATE DATABASE :"app_db" OWNER :"app_user"/);
+    // Temporal has its own role too.
+    expect(compose.services.temporal!.environment!.POSTGRES_USER).not.toBe('postgres');
+  });
+
+  test('the API and the worker have health checks, the worker on its WORKER_HEALTH_PORT', () => {
+    expect(compose.services.api!.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:8000/readyz');
+    const port = compose.services.worker!.environment!.WORKER_HEALTH_PORT;
+    expect(port).toBeDefined();
+    expect(compose.services.worker!.healthcheck!.test.join(' ')).toContain(`http://127.0.0.1:${port}/healthz`);
+  });
+});
