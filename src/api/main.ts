@@ -4,14 +4,16 @@ import { loadConfig, loadDotEnv, requireDatabaseUrl } from '../config';
 import { createDatabase } from '../db/client';
 import { buildApp } from './app';
 import { setIdentifierHashKey } from '../observability/privacy';
+import { temporalConnectionOptions } from '../temporal/connection';
+import { dataConverterFor } from '../temporal/data-converter';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   setIdentifierHashKey(config.LOG_HASH_KEY ?? config.APP_SECRET);
   const db = createDatabase(requireDatabaseUrl(config));
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config) });
   const app = await buildApp({ config, db, temporal });
 
   let closing = false;

@@ -13,13 +13,16 @@ import { isPortOpen, startProcess, waitFor, type ManagedProcess } from '../local
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from '../local/temporal';
 import { ensureNamespace } from '../local/temporal-namespace';
 import { startSandbox, type Sandbox } from '../sandbox/server';
+import { CODEC_PATH } from '../api/codec-routes';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { setIdentifierHashKey } from '../observability/privacy';
+import { temporalConnectionOptions } from '../temporal/connection';
 
 const projectRoot = path.resolve(__dirname, '..', '..');
 const dataDir = path.join(projectRoot, '.data');
 const LOCAL_POSTGRES_PORT = 54329;
 const TEMPORAL_UI_PORT = 8233;
+const DEVELOPMENT = 'development';
 
 function say(line = ''): void {
   process.stdout.write(`${line}\n`);
@@ -31,7 +34,9 @@ function prefixed(name: string) {
 
 async function main(): Promise<void> {
   loadDotEnv(path.join(projectRoot, '.env'));
-  const config = loadConfig();
+  // Development, explicitly, for this process and the API and worker it starts: the only mode with the public
+  // defaults and the sandbox (anything else fails closed, src/config.ts), whatever NODE_ENV the shell or .env had.
+  const config = loadConfig({ ...process.env, NODE_ENV: DEVELOPMENT });
   setIdentifierHashKey(config.LOG_HASH_KEY ?? config.APP_SECRET);
   const cleanups: Array<() => Promise<void>> = [];
   let stopping = false;
@@ -54,7 +59,7 @@ async function main(): Promise<void> {
       say(`Using the Temporal server already running at ${config.TEMPORAL_ADDRESS}`);
       // Unlike the bundled dev server, it was not started with our namespace and search attribute.
       const created = await ensureNamespace({
-        address: config.TEMPORAL_ADDRESS,
+        ...temporalConnectionOptions(config),
         namespace: config.TEMPORAL_NAMESPACE,
         searchAttributes: SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, valueType: key.type })),
       });
@@ -68,6 +73,8 @@ async function main(): Promise<void> {
         dbFile: path.join(dataDir, 'temporal.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
         searchAttributes: SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, type: cliTypeName(key.type) })),
+        // Histories are encrypted; the UI asks the API's codec server to decode them for a signed-in platform admin.
+        uiCodecEndpoint: `http://127.0.0.1:${config.PORT}${CODEC_PATH}`,
         echo: prefixed('temporal'),
       });
       cleanups.push(server.stop);
@@ -103,6 +110,7 @@ async function main(): Promise<void> {
 
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
+      NODE_ENV: DEVELOPMENT,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporal.address,
       ...(useSandboxGraph && sandbox ? { GRAPH_API_BASE_URL: sandbox.url } : {}),
@@ -152,6 +160,14 @@ async function main(): Promise<void> {
     say(`  Health            http://127.0.0.1:${config.PORT}/readyz`);
     say(`  Temporal Web UI   ${temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
     say(`  Temporal server   ${temporal.address}`);
+    // The dev server cannot tell its UI to send cookies to the codec server, so each browser opts in once.
+    const codecEndpoint = `http://127.0.0.1:${config.PORT}${CODEC_PATH}`;
+    say(`  Encrypted payloads: decode them at ${codecEndpoint}`);
+    say(`    in the Web UI   sign in to the console, then in the UI's Codec Server settings (the glasses icon) choose`);
+    say(`                    "Use my browser setting", paste the endpoint and turn on "Include cross-origin credentials"`);
+    say(
+      `    with the CLI    temporal workflow show -w <workflow id> --codec-endpoint ${codecEndpoint} --codec-auth 'Bearer ${config.CODEC_AUTH_TOKEN === DEV_DEFAULTS.CODEC_AUTH_TOKEN ? DEV_DEFAULTS.CODEC_AUTH_TOKEN : '$CODEC_AUTH_TOKEN'}'`,
+    );
     say(`  Database          ${config.DATABASE_URL ? 'DATABASE_URL' : `local PostgreSQL in .data/postgres (port ${LOCAL_POSTGRES_PORT})`}`);
     say(`  Demo business     ${demo.created ? 'created' : 'found'} for phone_number_id ${config.PHONE_NUMBER_ID}`);
     say(

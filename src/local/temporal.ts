@@ -70,6 +70,8 @@ export interface DevServerOptions {
   dbFile: string;
   namespace: string;
   searchAttributes: Array<{ name: string; type: string }>;
+  /** Where the Web UI sends encrypted payloads to be decoded (the API's codec server). */
+  uiCodecEndpoint?: string;
   echo?: (line: string) => void;
 }
 
@@ -106,6 +108,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--log-level',
     'warn',
     ...options.searchAttributes.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]),
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
   const server = startProcess('temporal', options.binary, args, { echo: options.echo });
   const address = `127.0.0.1:${options.port}`;

@@ -14,7 +14,7 @@ import type { PromptView } from '../../src/api/admin/views';
 import { screenshot, signIn, useConsoleBrowser } from '../support/browser';
 import { signedInUser, TEST_PASSWORD, type ConsoleClient } from '../support/console-client';
 import { fixture } from '../support/deliver';
-import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, useStack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, TEST_PAYLOAD_KEYS, useStack } from '../support/stack';
 
 const stack = useStack();
 const browser = useConsoleBrowser(stack);
@@ -48,6 +48,8 @@ async function replay(text: string): Promise<string> {
         APP_SECRET: TEST_APP_SECRET,
         PHONE_NUMBER_ID: DEMO_PHONE_NUMBER_ID,
         TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+        // The stack's keys: the CLI reads the workflow's result, which the worker encrypted.
+        TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       },
     });
     return stdout + stderr;

@@ -6,7 +6,7 @@ import { signedInUser } from '../support/console-client';
 import { inboundText, startMessage } from '../support/deliver';
 import { startWorkerProcess, type ServiceProcess } from '../support/processes';
 import { Worker } from '@temporalio/worker';
-import { DEMO_PHONE_NUMBER_ID, useStack, workflowBundle } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, TEST_DATA_CONVERTER, useStack, workflowBundle } from '../support/stack';
 import { activityStarts, until } from '../support/waiting';
 import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 import type { TurnResult } from '../../src/workflows/types';
@@ -56,5 +56,5 @@ test("a person's reply in flight when the worker is killed is sent once by the n
 
   // The history a new worker took over replays without a nondeterminism error, as any later worker must.
   const history = await stack.temporal.workflow.getHandle(conversationWorkflowId(customer.id)).fetchHistory();
-  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER }, history);
 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { weekdayOf } from '../../src/booking/time';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
-import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, TEST_PAYLOAD_KEYS, useStack } from '../support/stack';
 
 const execFileAsync = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
@@ -29,6 +29,8 @@ async function replay(...files: string[]): Promise<{ code: number; output: strin
         APP_SECRET: TEST_APP_SECRET,
         PHONE_NUMBER_ID: DEMO_PHONE_NUMBER_ID,
         TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+        // The stack's keys: the CLI reads the workflow's result, which the worker encrypted.
+        TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       },
     });
     return { code: 0, output: stdout + stderr };

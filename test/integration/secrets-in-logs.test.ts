@@ -5,7 +5,8 @@
 // - no credential (WhatsApp and Google tokens, app secret, verify token, OpenAI
 //   key, the calendar refresh token) appears in logs, histories or errors;
 // - phone numbers appear in logs only hashed;
-// - message text appears in logs only with TRACE_LOG_PII=true.
+// - message text appears in logs only with TRACE_LOG_PII=true;
+// - histories hold phone numbers, message text and names only encrypted.
 // The conversations are realistic: a greeting, a booking through the tools, the
 // model failing, the calendar and the Graph API refusing our credentials, and
 // Meta's verification handshake. Payloads are read the way a person with the
@@ -111,6 +112,18 @@ async function histories(stack: Stack): Promise<string[]> {
     serialised.push(JSON.stringify(history));
   }
   return serialised;
+}
+
+/** What each workflow of the stack was started with, decrypted as the payload codec does for the app and the worker. */
+async function decryptedStartInputs(stack: Stack): Promise<string[]> {
+  const [codec] = stack.temporal.options.loadedDataConverter.payloadCodecs;
+  const inputs: string[] = [];
+  for await (const workflow of stack.temporal.workflow.list({ query: `TaskQueue = "${stack.taskQueue}"` })) {
+    const history = await stack.temporal.workflow.getHandle(workflow.workflowId, workflow.runId).fetchHistory();
+    const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    for (const payload of await codec!.decode(payloads)) inputs.push(Buffer.from(payload.data ?? []).toString('utf8'));
+  }
+  return inputs;
 }
 
 interface Scenario {
@@ -254,8 +267,9 @@ describe('without TRACE_LOG_PII', () => {
   test('the scenario really produced verbose logs and histories to look through', async () => {
     const written = await everythingWritten(main);
     expect(written.histories.length).toBeGreaterThanOrEqual(5);
-    // The customer's number is in the payloads by necessity (it is who we answer): finding it shows the scan reads them.
-    expect(find({ phone }, { 'workflow history': written.histories })).not.toEqual([]);
+    // The customer's number is in the payloads by necessity (it is who we answer): found once they are decrypted,
+    // it shows the scan of the histories reads their payloads.
+    expect(find({ phone }, { 'decrypted workflow input': await decryptedStartInputs(main.stack) })).not.toEqual([]);
     expect(main.apiLog.lines.some((l) => JSON.parse(l).level === 20)).toBe(true); // debug lines from the API...
     expect(workerLog.lines.some((l) => /"msg":"Activity failed"/.test(l))).toBe(true); // ...and the worker's failed attempts
     expect(workerLog.lines.some((l) => /"msg":"Got workflow activation"/.test(l))).toBe(true);
@@ -268,6 +282,11 @@ describe('without TRACE_LOG_PII', () => {
       const written = await everythingWritten(s);
       expect(find(SECRETS, { ...written.logs, 'workflow history': written.histories, errors: written.errors })).toEqual([]);
     }
+  });
+
+  test('workflow histories hold no phone number, message text or name: their payloads are encrypted', async () => {
+    const personal = { ...markers, 'customer phone': phone, 'other customer phone': refusedPhone };
+    for (const s of [main, refused]) expect(find(personal, { 'workflow history': (await everythingWritten(s)).histories })).toEqual([]);
   });
 
   test('phone numbers appear in logs only hashed', async () => {

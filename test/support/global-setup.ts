@@ -21,10 +21,13 @@ export default async function globalSetup(): Promise<void> {
   const postgres = await startLocalPostgres({ dataDir, port: await findFreePort(), database: TEMPLATE_DATABASE, ephemeral: true });
   await applyMigrations(postgres.url);
 
+  // The Web UI too: a browser test reads an encrypted history in it through the codec server.
+  const uiPort = await findFreePort();
   const temporal = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCli },
       ip: '127.0.0.1',
+      uiPort,
       searchAttributes: SEARCH_ATTRIBUTES,
       extraArgs: ['--log-level', 'error'],
     },
@@ -35,6 +38,7 @@ export default async function globalSetup(): Promise<void> {
   globals.__temporal = temporal;
   process.env.TEST_POSTGRES_SERVER_URL = postgres.url.replace(/\/[^/]+$/, '');
   process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
+  process.env.TEST_TEMPORAL_UI_URL = `http://127.0.0.1:${uiPort}`;
 }
 
 /** Builds dist/admin, unless `npm run dev` is keeping it current with its watch build (Vite refuses a second build of the project meanwhile). */
