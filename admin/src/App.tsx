@@ -17,6 +17,7 @@ import { AcceptInvitationPage } from './pages/AcceptInvitation';
 import { SettingsPage } from './pages/Settings';
 import { PromptPage } from './pages/Prompt';
 import { CalendarPage } from './pages/Calendar';
+import { WhatsAppTokenPage } from './pages/WhatsAppToken';
 import { TryItPage } from './pages/TryIt';
 import { AppointmentsPage } from './pages/Appointments';
 import { InboxPage } from './pages/Inbox';
@@ -51,6 +52,7 @@ export function App() {
               <Route path="settings" element={<SettingsPage />} />
               <Route path="prompt" element={<PromptPage />} />
               <Route path="calendar" element={<CalendarPage />} />
+              <Route path="whatsapp" element={<WhatsAppTokenPage />} />
               <Route path="try-it" element={<TryItPage />} />
               <Route path="users" element={<UsersPage />} />
               <Route path="audit" element={<AuditPage />} />

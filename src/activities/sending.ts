@@ -4,6 +4,8 @@
 // for the status webhook that would name it (see Message.sendAttemptedAt).
 import { ApplicationFailure } from '@temporalio/common';
 import { log } from '@temporalio/activity';
+import type { Keyring } from '../crypto/keyring';
+import { businessWhatsAppToken } from '../db/business-secrets';
 import type { Database } from '../db/client';
 import { currentCustomer } from '../db/customers';
 import { markOutboundFailed, markOutboundSent, markOutboundShownInConsole, markSendAttempted, outboundWamid, prepareOutbound } from '../db/messages';
@@ -16,7 +18,10 @@ import type { SendingActivities } from '../workflows/activity-contracts';
 
 export interface SendingDependencies {
   db: Database;
+  /** Sends with the business's own access token when it has one, else with the deployment's. */
   whatsapp: WhatsAppSender;
+  /** SECRETS_ENCRYPTION_KEYS: opens the businesses' own access tokens. */
+  secrets: Keyring;
   /**
    * How long a retried send waits for a status webhook naming an earlier attempt
    * whose fate is unknown, before sending again. 5 s by default.
@@ -24,7 +29,7 @@ export interface SendingDependencies {
   sendConfirmationWaitMs?: number;
 }
 
-export function createSendingActivities({ db, whatsapp, sendConfirmationWaitMs = 5000 }: SendingDependencies): SendingActivities {
+export function createSendingActivities({ db, whatsapp, secrets, sendConfirmationWaitMs = 5000 }: SendingDependencies): SendingActivities {
   /** Polls for a status webhook that linked an earlier, unanswered send to its wamid. */
   const waitForLinkedSend = async (messageId: string): Promise<string | null> => {
     const deadline = Date.now() + sendConfirmationWaitMs;
@@ -37,7 +42,8 @@ export function createSendingActivities({ db, whatsapp, sendConfirmationWaitMs =
 
   return {
     async sendReply(input) {
-      const customer = await currentCustomer(db, input.customerId);
+      // Read side by side: the business's token costs no extra round trip before the first send.
+      const [customer, accessToken] = await Promise.all([currentCustomer(db, input.customerId), businessWhatsAppToken(db, secrets, { id: input.businessId })]);
       // A test customer of the console's "Try it" chat is never sent to. Decided here, from the customer's
       // row, so that every way of replying (the bot, a person, an owner's change) keeps to it.
       const showOnlyInConsole = customer.isTest;
@@ -74,7 +80,7 @@ export function createSendingActivities({ db, whatsapp, sendConfirmationWaitMs =
           continue;
         }
         if (outbound.sendAttemptedAt) log.warn('Sending again: an earlier attempt may have reached WhatsApp and no status confirmed it', { outboundKey });
-        const options = { callbackData: outboundKey };
+        const options = { callbackData: outboundKey, accessToken };
         await markSendAttempted(db, outbound.id, true);
         try {
           const { wamid } =
@@ -100,7 +106,8 @@ export function createSendingActivities({ db, whatsapp, sendConfirmationWaitMs =
     async markReadWithTyping(input) {
       // A message written in the console's "Try it" chat was never on WhatsApp.
       if (isTestMessageWamid(input.wamid)) return;
-      await whatsapp.markReadWithTyping(input.phoneNumberId, input.wamid);
+      const accessToken = await businessWhatsAppToken(db, secrets, { phoneNumberId: input.phoneNumberId });
+      await whatsapp.markReadWithTyping(input.phoneNumberId, input.wamid, { accessToken });
     },
   };
 }

@@ -4,7 +4,7 @@
 // stored until both have worked, so a failed attempt leaves a working
 // connection as it was.
 import { classifyCalendarFailure } from './calendar-errors';
-import { calendarFor, createOAuthClient, type CalendarAccess, type OAuthClientSettings } from './google-calendar';
+import { calendarWithGrant, createOAuthClient, type CalendarAccess, type OAuthClientSettings } from './google-calendar';
 
 /** A connection attempt that cannot work; its message is short and safe to show the person who tried. */
 export class CalendarConnectFailure extends Error {
@@ -13,6 +13,7 @@ export class CalendarConnectFailure extends Error {
 
 export interface ProvenConnection {
   googleCalendarId: string;
+  /** In clear: storeCalendarConnection seals it. */
   googleRefreshToken: string;
 }
 
@@ -38,7 +39,7 @@ export async function proveConnection(
   const connection = { googleCalendarId: answer.calendarId, googleRefreshToken: tokens.refresh_token };
 
   // The same client the booking tools will use, with nothing but the new token: it must open this calendar on its own.
-  const calendar = calendarFor(connection, { rootUrl: access.rootUrl, timeoutMs: access.timeoutMs, oauthClient })!;
+  const calendar = calendarWithGrant(answer.calendarId, tokens.refresh_token, { rootUrl: access.rootUrl, timeoutMs: access.timeoutMs, oauthClient });
   const now = new Date();
   await calendar.listEvents(now, new Date(now.getTime() + 86_400_000)).catch((err: unknown) => {
     throw new CalendarConnectFailure(`Google gave access, but calendar "${answer.calendarId}" could not be opened: ${calendarProblem(err)}.`);

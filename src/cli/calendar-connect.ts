@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { calendarAccess, loadConfig, loadDotEnv, requireDatabaseUrl } from '../config';
 import { CALENDAR_SCOPES, createOAuthClient } from '../calendar/google-calendar';
 import { proveConnection } from '../calendar/oauth-connect';
+import { secretsKeyring } from '../crypto/secrets';
 import { storeCalendarConnection } from '../db/calendar-connection';
 import { createDatabase } from '../db/client';
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   if (!phoneNumberId) fail('Usage: npm run calendar:connect -- <phone_number_id> [--calendar <calendar id>]');
   loadDotEnv();
   const config = loadConfig();
+  const secrets = secretsKeyring(config.SECRETS_ENCRYPTION_KEYS);
   const { oauthClient } = calendarAccess(config);
   if (!oauthClient)
     fail('Set GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET (an OAuth client of type "Desktop app" or one with a loopback redirect URI).');
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
   const connection = await proveConnection({ code, redirectUri, calendarId }, oauthClient, { rootUrl: config.GOOGLE_CALENDAR_ROOT_URL }).catch((err: Error) =>
     fail(`Not connected: ${err.message}`),
   );
-  await storeCalendarConnection(db, business.id, connection);
+  await storeCalendarConnection(db, secrets, business.id, connection);
   await db.$disconnect();
   console.log(`Connected: "${business.name}" now books into calendar "${calendarId}".`);
 }

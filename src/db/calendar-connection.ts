@@ -1,6 +1,8 @@
 // A business's Google Calendar connection as the console and the
 // `calendar:connect` command change it, and the connection attempts the console
 // has sent to Google's consent page and is waiting for.
+import type { Keyring } from '../crypto/keyring';
+import { sealSecret } from '../crypto/secrets';
 import type { Database } from './client';
 
 export interface CalendarConnectionView {
@@ -26,9 +28,25 @@ export async function loadCalendarConnection(db: Database, businessId: string): 
   };
 }
 
-/** Stores a proven connection; it replaces any earlier one and clears a refusal recorded against it. */
-export async function storeCalendarConnection(db: Database, businessId: string, connection: { googleCalendarId: string; googleRefreshToken: string }) {
-  await db.business.update({ where: { id: businessId }, data: { ...connection, calendarAccessError: null, calendarAccessErrorAt: null } });
+/**
+ * Stores a proven connection, its refresh token sealed for this business; it
+ * replaces any earlier one and clears a refusal recorded against it.
+ */
+export async function storeCalendarConnection(
+  db: Database,
+  secrets: Keyring,
+  businessId: string,
+  connection: { googleCalendarId: string; googleRefreshToken: string },
+) {
+  await db.business.update({
+    where: { id: businessId },
+    data: {
+      googleCalendarId: connection.googleCalendarId,
+      googleRefreshToken: sealSecret(secrets, 'google-refresh-token', businessId, connection.googleRefreshToken),
+      calendarAccessError: null,
+      calendarAccessErrorAt: null,
+    },
+  });
 }
 
 export async function clearCalendarConnection(db: Database, businessId: string) {

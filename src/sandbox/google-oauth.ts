@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 export class GoogleOAuthStandIn {
   private readonly codes = new Map<string, { clientId: string; redirectUri: string }>();
   private readonly refreshTokens = new Map<string, string>();
+  /** The scopes each consent request asked for, in order: what an owner would have been asked to allow. */
+  readonly requestedScopes: string[][] = [];
 
   /** @param grantAccess called with every access token issued, so the Calendar stand-in accepts it. */
   constructor(private readonly grantAccess: (accessToken: string) => void) {}
@@ -21,6 +23,7 @@ export class GoogleOAuthStandIn {
           .type('text/plain')
           .send('Error 400: invalid_request (client_id, redirect_uri, response_type=code and a calendar scope are required)');
       }
+      this.requestedScopes.push(scope.split(' ').filter(Boolean));
       const code = `4/${randomBytes(18).toString('base64url')}`;
       this.codes.set(code, { clientId, redirectUri });
       const target = new URL(redirectUri);

@@ -18,6 +18,8 @@ export interface SentWhatsAppMessage {
   type: string;
   text?: string;
   body: unknown;
+  /** The bearer token it came with: one this stand-in was told to accept, so never a real one. */
+  accessToken: string;
   receivedAt: string;
 }
 
@@ -25,6 +27,7 @@ export interface ReadReceipt {
   phoneNumberId: string;
   messageId: string;
   typing: boolean;
+  accessToken: string;
   receivedAt: string;
 }
 
@@ -38,7 +41,16 @@ export class GraphApiStandIn {
   /** Status webhooks that could not be delivered (the app was down): Meta would retry them; tests can look. */
   readonly undeliveredStatuses: Array<{ wamid: string; status: string; error: string }> = [];
 
-  constructor(private readonly accessToken: string) {}
+  private readonly accessTokens: Set<string>;
+
+  constructor(accessToken: string) {
+    this.accessTokens = new Set([accessToken]);
+  }
+
+  /** Accepts another token too, as Meta accepts each business's own app or system user token. */
+  acceptToken(token: string): void {
+    this.accessTokens.add(token);
+  }
 
   /** Like Meta, post a signed `sent` and then `delivered` status webhook for every accepted message. */
   deliverStatusesTo(target: StatusWebhookTarget | undefined): void {
@@ -51,7 +63,8 @@ export class GraphApiStandIn {
       if (!/^v\d+\.\d+$/.test(version) || !/^\d+$/.test(phoneNumberId)) {
         return reply.code(400).send(graphError(100, `Unsupported post request. Object with ID '${phoneNumberId}' does not exist`, 'GraphMethodException'));
       }
-      if (request.headers.authorization !== `Bearer ${this.accessToken}`) {
+      const accessToken = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      if (!accessToken || !this.accessTokens.has(accessToken)) {
         return reply.code(401).send(graphError(190, 'Invalid OAuth access token - Cannot parse access token', 'OAuthException'));
       }
       const body = (request.body ?? {}) as Record<string, unknown>;
@@ -59,7 +72,7 @@ export class GraphApiStandIn {
         const problem = validateReadReceipt(body);
         if (problem) return reply.code(400).send(graphError(100, problem, 'OAuthException'));
         const typing = (body.typing_indicator as { type?: unknown } | undefined)?.type === 'text';
-        this.readReceipts.push({ phoneNumberId, messageId: String(body.message_id), typing, receivedAt: new Date().toISOString() });
+        this.readReceipts.push({ phoneNumberId, messageId: String(body.message_id), typing, accessToken, receivedAt: new Date().toISOString() });
         return reply.send({ success: true });
       }
       const problem = validateMessage(body);
@@ -69,7 +82,7 @@ export class GraphApiStandIn {
       const to = String(body.to ?? body.recipient);
       const text =
         body.type === 'interactive' ? String((body.interactive as { body: { text: string } }).body.text) : String((body.text as { body: string }).body);
-      const message = { wamid, phoneNumberId, to, type: String(body.type ?? 'text'), text, body, receivedAt: new Date().toISOString() };
+      const message = { wamid, phoneNumberId, to, type: String(body.type ?? 'text'), text, body, accessToken, receivedAt: new Date().toISOString() };
       this.sent.push(message);
       this.onSent?.(message);
       // Sent independently of this answer, as Meta does: a status can arrive even when the answer is lost.

@@ -11,6 +11,7 @@ export interface Sandbox {
   url: string;
   graph: GraphApiStandIn;
   calendar: GoogleCalendarStandIn;
+  googleOAuth: GoogleOAuthStandIn;
   openai: OpenAIStandIn;
   /** Makes the next requests to an endpoint fail, hang, or lose their answer. */
   faults: FaultInjector;
@@ -37,7 +38,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   graph.register(app);
   openai.register(app);
   calendar.register(app);
-  new GoogleOAuthStandIn((token) => calendar.acceptToken(token)).register(app);
+  const googleOAuth = new GoogleOAuthStandIn((token) => calendar.acceptToken(token));
+  googleOAuth.register(app);
   const reset = () => {
     graph.reset();
     openai.reset();
@@ -61,5 +63,5 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  return { url: `http://${host}:${port}`, graph, openai, calendar, faults, reset, close: () => app.close() };
+  return { url: `http://${host}:${port}`, graph, openai, calendar, googleOAuth, faults, reset, close: () => app.close() };
 }

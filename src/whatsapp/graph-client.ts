@@ -11,6 +11,7 @@ export const GRAPH_CLIENT_TIMEOUT_MS = 20_000;
 export interface GraphClientOptions {
   baseUrl: string;
   version: string;
+  /** The deployment's token (WHATSAPP_ACCESS_TOKEN), for businesses that have none of their own. */
   accessToken: string;
   timeoutMs?: number;
 }
@@ -22,7 +23,12 @@ export interface SentMessage {
 /** A phone number (wa_id) when Meta shared one, else the business-scoped user ID (BSUID). */
 export type Recipient = { waId: string } | { bsuid: string };
 
-export interface SendOptions {
+export interface CallOptions {
+  /** The business's own access token (its Meta app or system user); the client's when not given. */
+  accessToken?: string;
+}
+
+export interface SendOptions extends CallOptions {
   /**
    * Sent as biz_opaque_callback_data, which Meta echoes in this message's status
    * webhooks: a send whose answer was lost can still be recognised (up to 512 characters).
@@ -34,7 +40,7 @@ export interface WhatsAppSender {
   sendText(phoneNumberId: string, recipient: Recipient, body: string, options?: SendOptions): Promise<SentMessage>;
   sendInteractive(phoneNumberId: string, recipient: Recipient, interactive: InteractivePayload, options?: SendOptions): Promise<SentMessage>;
   /** Marks the customer's message as read (blue ticks) and shows "typing…" until the reply or 25 seconds. */
-  markReadWithTyping(phoneNumberId: string, wamid: string): Promise<void>;
+  markReadWithTyping(phoneNumberId: string, wamid: string, options?: CallOptions): Promise<void>;
 }
 
 export class GraphApiError extends Error {
@@ -58,10 +64,10 @@ interface GraphErrorBody {
 
 export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
   const base = options.baseUrl.replace(/\/+$/, '');
-  const post = async (phoneNumberId: string, payload: Record<string, unknown>) => {
+  const post = async (phoneNumberId: string, payload: Record<string, unknown>, { accessToken = options.accessToken }: CallOptions) => {
     const response = await fetch(`${base}/${options.version}/${encodeURIComponent(phoneNumberId)}/messages`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${options.accessToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ messaging_product: 'whatsapp', ...payload }),
       signal: AbortSignal.timeout(options.timeoutMs ?? GRAPH_CLIENT_TIMEOUT_MS),
     });
@@ -70,11 +76,11 @@ export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
     return { status: response.status, answer };
   };
 
-  const send = async (phoneNumberId: string, recipient: Recipient, content: Record<string, unknown>, options: SendOptions = {}): Promise<SentMessage> => {
+  const send = async (phoneNumberId: string, recipient: Recipient, content: Record<string, unknown>, sendOptions: SendOptions = {}): Promise<SentMessage> => {
     // Users who hide their number behind a username are addressed by BSUID in `recipient` instead of `to`.
     const address = 'waId' in recipient ? { to: recipient.waId } : { recipient: recipient.bsuid };
-    const callback = options.callbackData ? { biz_opaque_callback_data: options.callbackData.slice(0, 512) } : {};
-    const { status, answer } = await post(phoneNumberId, { recipient_type: 'individual', ...address, ...content, ...callback });
+    const callback = sendOptions.callbackData ? { biz_opaque_callback_data: sendOptions.callbackData.slice(0, 512) } : {};
+    const { status, answer } = await post(phoneNumberId, { recipient_type: 'individual', ...address, ...content, ...callback }, sendOptions);
     const wamid = answer?.messages?.[0]?.id;
     // Meta took the request, so it may well have sent it: sending again risks a duplicate.
     if (!wamid)
@@ -83,8 +89,8 @@ export function createGraphClient(options: GraphClientOptions): WhatsAppSender {
   };
 
   return {
-    async markReadWithTyping(phoneNumberId, wamid) {
-      await post(phoneNumberId, { status: 'read', message_id: wamid, typing_indicator: { type: 'text' } });
+    async markReadWithTyping(phoneNumberId, wamid, callOptions = {}) {
+      await post(phoneNumberId, { status: 'read', message_id: wamid, typing_indicator: { type: 'text' } }, callOptions);
     },
 
     sendText(phoneNumberId, recipient, body, options) {

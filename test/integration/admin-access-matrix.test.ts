@@ -14,9 +14,10 @@ import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../../src/admin/passwords';
 import { newToken, SESSION_COOKIE } from '../../src/api/admin/sessions';
 import { addDays, fromLocal, parseLocalDateTime } from '../../src/booking/time';
+import { storeWhatsAppToken } from '../../src/db/business-secrets';
 import { loadSettings } from '../../src/db/business-settings';
 import { ConsoleClient, signedInUser, TEST_PASSWORD as PASSWORD, type ConsoleResponse } from '../support/console-client';
-import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, TEST_SECRETS, useStack } from '../support/stack';
 import { upcomingWeekday } from '../support/waiting';
 
 // With an OAuth client, so that connecting a calendar is a real success too.
@@ -101,6 +102,13 @@ const ROUTES: Record<string, Row> = {
   'GET /businesses/:businessId/calendar': { rule: 'view' },
   'POST /businesses/:businessId/calendar/connect': { rule: 'manage', call: () => ({ body: { calendarId: 'primary' } }) },
   'POST /businesses/:businessId/calendar/disconnect': { rule: 'manage', call: calendarRestored },
+  // The business's own WhatsApp token: write-only (business-secrets.test.ts); each change is put back for the next caller.
+  'GET /businesses/:businessId/whatsapp-token': { rule: 'manage' },
+  'PUT /businesses/:businessId/whatsapp-token': {
+    rule: 'manage',
+    call: async (id) => ({ body: { accessToken: 'EAAG-matrix-token' }, restore: await whatsappTokenRestored(id) }),
+  },
+  'DELETE /businesses/:businessId/whatsapp-token': { rule: 'manage', call: whatsappTokenSetUntilRestored },
   // Google sends the browser here: the OAuth state and the session are checked by the route (admin-calendar.test.ts), which always redirects.
   'GET /calendar/oauth/callback': { rule: 'public', ok: 303 },
   'GET /users': { rule: 'platform-admin' },
@@ -212,6 +220,18 @@ async function calendarRestored(businessId: string): Promise<Call> {
   const select = { googleCalendarId: true, googleRefreshToken: true, calendarAccessError: true, calendarAccessErrorAt: true } as const;
   const before = await db().business.findUnique({ where: { id: businessId }, select });
   return { restore: async () => before && (await db().business.update({ where: { id: businessId }, data: before })) };
+}
+
+/** Puts the business's stored WhatsApp token back as it was before the call. */
+async function whatsappTokenRestored(businessId: string): Promise<() => Promise<unknown>> {
+  const before = await db().business.findUnique({ where: { id: businessId }, select: { whatsappAccessToken: true } });
+  return async () => before && (await db().business.update({ where: { id: businessId }, data: before }));
+}
+
+/** A token set for the call, so that clearing it is a real change, and none again after it. */
+async function whatsappTokenSetUntilRestored(businessId: string): Promise<Call> {
+  if (await exists(businessId)) await storeWhatsAppToken(db(), TEST_SECRETS, businessId, 'EAAG-matrix-token');
+  return { restore: () => db().business.updateMany({ where: { id: businessId }, data: { whatsappAccessToken: null } }) };
 }
 
 /** The business's own settings (A's for a business that does not exist): saving them changes nothing. */

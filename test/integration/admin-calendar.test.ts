@@ -3,10 +3,11 @@
 // token endpoint and Calendar: who may connect, every way a redirect back can be
 // refused, the audit log, and a booking made afterwards with the stored token.
 import { randomBytes } from 'node:crypto';
+import { openSecret } from '../../src/crypto/secrets';
 import { ConsoleClient, signedInUser } from '../support/console-client';
 import { deliver } from '../support/deliver';
 import { newWamid, textMessagePayload } from '../support/payloads';
-import { DEMO_PHONE_NUMBER_ID, TEST_OAUTH_CLIENT, useStack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, TEST_OAUTH_CLIENT, TEST_SECRETS, useStack } from '../support/stack';
 import { upcomingWeekday } from '../support/waiting';
 
 // A fixed token the Calendar stand-in refuses: the worker can only reach a calendar through a connected refresh token.
@@ -88,6 +89,14 @@ async function disconnect(who: Who) {
   return browsers[who].request<{ calendar: CalendarView }>('POST', `${calendarPath()}/disconnect`);
 }
 
+/** The refresh token column as PostgreSQL holds it, read past Prisma, and the token it opens to with the stack's keys. */
+async function storedRefreshToken(): Promise<{ raw: string; token: string }> {
+  const [row] = await stack.database.db.$queryRaw<
+    Array<{ raw: string }>
+  >`SELECT google_refresh_token AS raw FROM business WHERE id = ${stack.businessId}::uuid`;
+  return { raw: row!.raw, token: openSecret(TEST_SECRETS, 'google-refresh-token', stack.businessId, row!.raw) };
+}
+
 async function storedConnection() {
   return stack.database.db.business.findUniqueOrThrow({
     where: { id: stack.businessId },
@@ -95,7 +104,7 @@ async function storedConnection() {
   });
 }
 
-test('the consent URL asks Google for offline access to calendars, with a random state, and comes back to the console', async () => {
+test('the consent URL asks Google for offline access to calendar events only, with a random state, and comes back to the console', async () => {
   const url = await startConnect('owner');
   const { redirectUri } = await calendarOf();
   expect(url.origin + url.pathname).toBe(`${stack.sandbox.url}/o/oauth2/v2/auth`);
@@ -104,7 +113,8 @@ test('the consent URL asks Google for offline access to calendars, with a random
     access_type: 'offline',
     prompt: 'consent',
     response_type: 'code',
-    scope: 'https://www.googleapis.com/auth/calendar',
+    // Events (read, add, move, delete) and nothing else: not the whole-calendar scope, which could share or delete calendars.
+    scope: 'https://www.googleapis.com/auth/calendar.events',
     redirect_uri: redirectUri,
     state: expect.stringMatching(new RegExp(`^${stack.businessId}\\.[A-Za-z0-9_-]{43}$`)),
   });
@@ -130,9 +140,16 @@ test('owner: connect a calendar, book into it with the stored token through a Wh
     accessError: null,
     accessErrorAt: null,
   });
-  const stored = await storedConnection();
-  expect(stored.googleRefreshToken).toMatch(/^1\/\//);
-  expect(JSON.stringify(await browsers.owner.request('GET', calendarPath()))).not.toContain(stored.googleRefreshToken);
+  // Google's consent page was asked for calendar events and nothing more.
+  expect(stack.sandbox.googleOAuth.requestedScopes.at(-1)).toEqual(['https://www.googleapis.com/auth/calendar.events']);
+  // The database holds the token sealed under the current key, never the token itself.
+  const stored = await storedRefreshToken();
+  expect(stored.token).toMatch(/^1\/\/[A-Za-z0-9_-]{20,}$/);
+  expect(stored.raw).toMatch(/^enc:v1:stest1:/);
+  expect(stored.raw).not.toContain(stored.token);
+  const page = JSON.stringify(await browsers.owner.request('GET', calendarPath()));
+  expect(page).not.toContain(stored.token);
+  expect(page).not.toContain(stored.raw);
 
   const date = upcomingWeekday('tue');
   stack.sandbox.openai.enqueue(
@@ -264,7 +281,7 @@ describe('a redirect back is refused, and lands on the calendar page with the re
 
 test('the audit log has each connection and disconnection with the calendar ID and never the token', async () => {
   expectCalendarPage(await connectFully('owner', 'audited@example.com'), { connected: true });
-  const token = (await storedConnection()).googleRefreshToken!;
+  const { raw, token } = await storedRefreshToken();
   await disconnect('owner');
   const entries = await stack.database.db.auditEntry.findMany({
     where: { businessId: stack.businessId, action: { startsWith: 'calendar.' } },
@@ -283,6 +300,7 @@ test('the audit log has each connection and disconnection with the calendar ID a
   const audit = JSON.stringify(await browsers.owner.request('GET', `/admin/api/businesses/${stack.businessId}/audit`));
   expect(audit).toContain('audited@example.com');
   expect(audit).not.toContain(token);
+  expect(audit).not.toContain(raw);
   expect(JSON.stringify(entries)).not.toMatch(/1\/\//);
 });
 

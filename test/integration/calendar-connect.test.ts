@@ -8,7 +8,8 @@ import { bookAppointment } from '../../src/booking/appointments';
 import { addDays, localDateOf, weekdayOf } from '../../src/booking/time';
 import { calendarFor } from '../../src/calendar/google-calendar';
 import { loadBusiness } from '../../src/booking/business';
-import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
+import { openSecret } from '../../src/crypto/secrets';
+import { DEMO_PHONE_NUMBER_ID, TEST_SECRETS, TEST_SECRETS_KEYS, useStack } from '../support/stack';
 
 const root = path.resolve(__dirname, '../..');
 const stack = useStack();
@@ -26,7 +27,7 @@ function oauthEnv() {
 async function connect(args: string[], env: Record<string, string> = oauthEnv()): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/calendar-connect.ts', ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH, DATABASE_URL: stack.database.url, ...env },
+    env: { PATH: process.env.PATH, NODE_ENV: 'development', DATABASE_URL: stack.database.url, SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS, ...env },
   });
   let output = '';
   let approved = false;
@@ -45,7 +46,7 @@ async function connect(args: string[], env: Record<string, string> = oauthEnv())
   return { code, output };
 }
 
-test('stores the refresh token after consent, and bookings then go through OAuth to that calendar', async () => {
+test('stores the refresh token sealed after consent for calendar events only, and bookings then go through OAuth to that calendar', async () => {
   const result = await connect([DEMO_PHONE_NUMBER_ID, '--calendar', 'owner@example.com']);
   expect(result.output).toContain('Open this address in a browser');
   expect(result.code).toBe(0);
@@ -54,12 +55,22 @@ test('stores the refresh token after consent, and bookings then go through OAuth
 
   const business = (await loadBusiness(stack.database.db, stack.businessId)).booking;
   expect(business.googleCalendarId).toBe('owner@example.com');
-  expect(business.googleRefreshToken).toMatch(/^1\/\//);
+  expect(stack.sandbox.googleOAuth.requestedScopes.at(-1)).toEqual(['https://www.googleapis.com/auth/calendar.events']);
+  // Sealed for this business under the configured key: the column never holds the token Google issued.
+  const [row] = await stack.database.db.$queryRaw<
+    Array<{ raw: string }>
+  >`SELECT google_refresh_token AS raw FROM business WHERE id = ${stack.businessId}::uuid`;
+  const raw = row!.raw;
+  expect(raw).toMatch(/^enc:v1:stest1:/);
+  const token = openSecret(TEST_SECRETS, 'google-refresh-token', stack.businessId, raw);
+  expect(token).toMatch(/^1\/\//);
+  expect(raw).not.toContain(token);
 
   let date = addDays(localDateOf(new Date(), 'Europe/Madrid'), 3);
   while (weekdayOf(date) === 'sun') date = addDays(date, 1);
   const calendar = calendarFor(business, {
     rootUrl: stack.sandbox.url,
+    secrets: TEST_SECRETS,
     oauthClient: {
       clientId: oauthEnv().GOOGLE_OAUTH_CLIENT_ID,
       clientSecret: oauthEnv().GOOGLE_OAUTH_CLIENT_SECRET,

@@ -13,7 +13,7 @@ import { createGraphClient } from '../../src/whatsapp/graph-client';
 import type { WhatsAppSender } from '../../src/whatsapp/graph-client';
 import type { TurnResult } from '../../src/workflows/types';
 import { signedInUser, type ConsoleClient } from '../support/console-client';
-import { DEMO_PHONE_NUMBER_ID, TEST_ACCESS_TOKEN, useStack } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, TEST_ACCESS_TOKEN, TEST_SECRETS, useStack } from '../support/stack';
 import { until, upcomingWeekday } from '../support/waiting';
 
 const stack = useStack();
@@ -164,7 +164,7 @@ test('the send step never calls WhatsApp for a test customer, and a retried step
     throw new Error('WhatsApp was called for a test customer');
   };
   const whatsapp: WhatsAppSender = { sendText: neverCalled, sendInteractive: neverCalled, markReadWithTyping: neverCalled };
-  const sending = createSendingActivities({ db: db(), whatsapp });
+  const sending = createSendingActivities({ db: db(), whatsapp, secrets: TEST_SECRETS });
   // However the reply comes (the bot, a person, an owner's change), the customer's row decides.
   const customer = await db().customer.create({ data: { businessId: stack.businessId, bsuid: testCustomerBsuid(randomUUID()), isTest: true } });
   const step = {
@@ -193,7 +193,7 @@ test('the send step never calls WhatsApp for a test customer, and a retried step
   const real = await db().customer.create({ data: { businessId: stack.businessId, waId: '34611000991' } });
   const graph = createGraphClient({ baseUrl: stack.sandbox.url, version: 'v23.0', accessToken: TEST_ACCESS_TOKEN });
   const realStep = { ...step, customerId: real.id, text: 'Hi', replyKey: `wf-${randomUUID()}` };
-  const sent = (await env.run(createSendingActivities({ db: db(), whatsapp: graph }).sendReply, realStep)) as { wamids: string[] };
+  const sent = (await env.run(createSendingActivities({ db: db(), whatsapp: graph, secrets: TEST_SECRETS }).sendReply, realStep)) as { wamids: string[] };
   expect(sent.wamids).toHaveLength(1);
   expect(stack.sandbox.graph.sent.map((m) => m.to)).toEqual(['34611000991']);
 });

@@ -65,6 +65,7 @@ export function BusinessTabs() {
         <NavLink to={`/businesses/${businessId}/settings`}>Settings</NavLink>
         <NavLink to={`/businesses/${businessId}/prompt`}>Prompt</NavLink>
         {manager && <NavLink to={`/businesses/${businessId}/calendar`}>Calendar</NavLink>}
+        {manager && <NavLink to={`/businesses/${businessId}/whatsapp`}>WhatsApp</NavLink>}
         {manager && <NavLink to={`/businesses/${businessId}/try-it`}>Try it</NavLink>}
         {manager && <NavLink to={`/businesses/${businessId}/users`}>Users</NavLink>}
         {manager && <NavLink to={`/businesses/${businessId}/audit`}>Audit log</NavLink>}

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { canOnBusiness } from '../../admin/access';
 import { CALENDAR_SCOPES, createOAuthClient, type OAuthClientSettings } from '../../calendar/google-calendar';
 import { CalendarConnectFailure, proveConnection } from '../../calendar/oauth-connect';
+import type { Keyring } from '../../crypto/keyring';
 import { findSessionUser, loadAccess } from '../../db/admin-users';
 import { recordAudit } from '../../db/audit';
 import {
@@ -56,10 +57,13 @@ const callbackQuery = z.object({
 /** The state sent to Google: the business (so even a refused answer finds its page) and a random token. */
 const STATE_PATTERN = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
 
-export const calendarRoutes: FastifyPluginAsync<{ db: Database; requireUser: preHandlerHookHandler; calendar: CalendarConsoleOptions }> = async (
-  app,
-  { db, requireUser, calendar: options },
-) => {
+export const calendarRoutes: FastifyPluginAsync<{
+  db: Database;
+  requireUser: preHandlerHookHandler;
+  calendar: CalendarConsoleOptions;
+  /** Seals the refresh token before it is stored. */
+  secrets: Keyring;
+}> = async (app, { db, requireUser, calendar: options, secrets }) => {
   const preHandler = signedIn(db, requireUser);
   const redirectUriFor = (request: FastifyRequest) => new URL(CALENDAR_CALLBACK_PATH, options.publicUrl ?? `${request.protocol}://${request.host}`).toString();
   const calendarView = async (request: FastifyRequest, businessId: string): Promise<CalendarView> => ({
@@ -179,7 +183,7 @@ export const calendarRoutes: FastifyPluginAsync<{ db: Database; requireUser: pre
     await db.$transaction(async (transaction) => {
       const tx = transaction as unknown as Database;
       const before = await loadCalendarConnection(tx, businessId);
-      await storeCalendarConnection(tx, businessId, connection);
+      await storeCalendarConnection(tx, secrets, businessId, connection);
       // The calendar ID only: the refresh token is a secret and never enters the audit log.
       await recordAudit(tx, {
         businessId,

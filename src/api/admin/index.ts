@@ -10,6 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { CalendarAccess } from '../../calendar/google-calendar';
+import type { Keyring } from '../../crypto/keyring';
 import type { Database } from '../../db/client';
 import { findSessionUser } from '../../db/admin-users';
 import { appointmentRoutes } from './appointment-routes';
@@ -23,6 +24,7 @@ import { settingsRoutes } from './settings-routes';
 import { teamRoutes } from './team-routes';
 import { tryItRoutes } from './try-it-routes';
 import { userRoutes } from './user-routes';
+import { whatsappTokenRoutes } from './whatsapp-token-routes';
 import { consoleErrorHandler } from './errors';
 import { consolePages } from './pages';
 import { hashToken, sessionTokenOf } from './sessions';
@@ -43,6 +45,8 @@ export interface AdminApiOptions {
   temporal: { client: Client; taskQueue: string };
   /** The calendar as the worker opens it, for removing the "Try it" chat's test bookings. */
   calendarAccess?: CalendarAccess;
+  /** SECRETS_ENCRYPTION_KEYS: seals the secrets owners give the console, opens the stored refresh tokens. */
+  secrets: Keyring;
 }
 
 declare module 'fastify' {
@@ -91,10 +95,16 @@ const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, options) => {
   await app.register(businessRoutes, { db: options.db, requireUser: signedIn });
   await app.register(settingsRoutes, { db: options.db, requireUser: signedIn });
   await app.register(promptRoutes, { db: options.db, requireUser: signedIn });
-  await app.register(calendarRoutes, { db: options.db, requireUser: signedIn, calendar: options.calendar ?? {} });
+  await app.register(calendarRoutes, { db: options.db, requireUser: signedIn, calendar: options.calendar ?? {}, secrets: options.secrets });
+  await app.register(whatsappTokenRoutes, { db: options.db, requireUser: signedIn, secrets: options.secrets });
   await app.register(teamRoutes, { db: options.db, requireUser: signedIn, secureCookies: options.secureCookies });
   await app.register(userRoutes, { db: options.db, requireUser: signedIn });
-  await app.register(tryItRoutes, { db: options.db, requireUser: signedIn, temporal: options.temporal, calendarAccess: options.calendarAccess ?? {} });
+  await app.register(tryItRoutes, {
+    db: options.db,
+    requireUser: signedIn,
+    temporal: options.temporal,
+    calendarAccess: { ...options.calendarAccess, secrets: options.secrets },
+  });
   await app.register(appointmentRoutes, { db: options.db, requireUser: signedIn, temporal: options.temporal });
   await app.register(conversationRoutes, {
     db: options.db,
