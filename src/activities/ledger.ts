@@ -1,16 +1,30 @@
 // The conversation ledger in PostgreSQL: inbound messages stored once, the
 // history a turn reads, and the housekeeping of parked delivery statuses.
 import { log } from '@temporalio/activity';
+import { DEFAULT_HISTORY_BUDGET, fitHistory, type HistoryBudget } from '../agent/history';
+import { DEFAULT_MAX_TOOL_CALLS_PER_REPLY } from '../agent/loop';
 import { loadBusiness } from '../booking/business';
 import type { Database } from '../db/client';
 import { currentCustomer, rehomeMerged, resolveCustomer } from '../db/customers';
 import { expireParkedStatuses, loadHistory, recordInbound } from '../db/messages';
 import type { LedgerActivities } from '../workflows/activity-contracts';
 
-/** How many earlier messages a turn shows the model. */
+/** How many earlier messages a turn shows the model, at most: fewer when they are over its token budget. */
 export const HISTORY_LIMIT = 10;
 
-export function createLedgerActivities({ db, maxIterations }: { db: Database; maxIterations: number }): LedgerActivities {
+export interface LedgerDependencies {
+  db: Database;
+  maxIterations: number;
+  maxToolCallsPerReply?: number;
+  historyBudget?: HistoryBudget;
+}
+
+export function createLedgerActivities({
+  db,
+  maxIterations,
+  maxToolCallsPerReply = DEFAULT_MAX_TOOL_CALLS_PER_REPLY,
+  historyBudget = DEFAULT_HISTORY_BUDGET,
+}: LedgerDependencies): LedgerActivities {
   return {
     async recordInboundMessage(input) {
       const customerId = await resolveCustomer(db, input.businessId, input.customer);
@@ -37,7 +51,14 @@ export function createLedgerActivities({ db, maxIterations }: { db: Database; ma
         db.business.findUniqueOrThrow({ where: { id: input.businessId }, select: { flagOutsideHours: true } }),
       ]);
       const { timeZone, openingHours, exceptions } = business.booking.policy;
-      return { business: business.profile, history, maxIterations, hours: { timeZone, openingHours, exceptions }, flagOutsideHours: flags.flagOutsideHours };
+      return {
+        business: business.profile,
+        history: fitHistory(history, historyBudget),
+        maxIterations,
+        maxToolCallsPerReply,
+        hours: { timeZone, openingHours, exceptions },
+        flagOutsideHours: flags.flagOutsideHours,
+      };
     },
 
     async expireParkedStatuses() {

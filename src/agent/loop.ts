@@ -22,6 +22,20 @@ export interface AgentProgress {
 
 export type AgentEnd = { kind: 'answered'; text: string | null } | { kind: 'iteration-limit' };
 
+export interface AgentLimits {
+  /** Model calls in one run. */
+  maxIterations: number;
+  /**
+   * Tool calls run from one model reply. A reply asking for ten bookings at once
+   * is a model gone wrong or a customer steering it; the calls past this are
+   * answered "not run" (the API needs an answer to every call) and the model can
+   * ask again for what still matters, within the iteration limit.
+   */
+  maxToolCallsPerReply: number;
+}
+
+export const DEFAULT_MAX_TOOL_CALLS_PER_REPLY = 3;
+
 export function newProgress(): AgentProgress {
   return { modelCalls: 0, toolCalls: [], options: [] };
 }
@@ -30,15 +44,19 @@ export function newProgress(): AgentProgress {
 export async function runAgentLoop(
   messages: ChatMessage[],
   steps: AgentSteps,
-  maxIterations: number,
+  limits: AgentLimits,
   progress: AgentProgress = newProgress(),
 ): Promise<AgentEnd> {
-  while (progress.modelCalls < maxIterations) {
+  while (progress.modelCalls < limits.maxIterations) {
     progress.modelCalls++;
     const reply = await steps.callModel({ messages, tools: TOOL_DEFINITIONS });
     messages.push({ role: 'assistant', content: reply.content, toolCalls: reply.toolCalls.length ? reply.toolCalls : undefined });
     if (reply.toolCalls.length === 0) return { kind: 'answered', text: reply.content };
-    for (const call of reply.toolCalls) {
+    for (const [index, call] of reply.toolCalls.entries()) {
+      if (index >= limits.maxToolCallsPerReply) {
+        messages.push({ role: 'tool', toolCallId: call.id, content: notRun(limits.maxToolCallsPerReply) });
+        continue;
+      }
       progress.toolCalls.push(call);
       const content = call.name === PRESENT_OPTIONS ? presentOptions(call, progress) : await steps.runTool(call);
       messages.push({ role: 'tool', toolCallId: call.id, content });
@@ -53,4 +71,11 @@ function presentOptions(call: ToolCall, progress: AgentProgress): string {
   if (!('options' in offered)) return JSON.stringify({ ok: false, error: offered.error });
   progress.options = offered.options;
   return JSON.stringify({ ok: true, shown: offered.options.length, note: 'They appear under your reply; write the reply text now.' });
+}
+
+function notRun(max: number): string {
+  return JSON.stringify({
+    ok: false,
+    error: `Not run: at most ${max} tool calls are run per reply, and this one came after them. Ask for it again in a new reply if it is still needed.`,
+  });
 }

@@ -6,7 +6,7 @@ import { BOT_PROPERTY, type BusinessCalendar } from '../calendar/google-calendar
 import { eventIdFor } from '../calendar/event-id';
 import type { Database } from '../db/client';
 import type { BookableService, BookingBusiness } from './business';
-import { candidateStarts, checkRequestedTime, fitsCapacity, occupiedInterval, type Interval, type Refusal } from './policy';
+import { candidateStarts, checkActiveAppointments, checkRequestedTime, fitsCapacity, occupiedInterval, type Interval, type Refusal } from './policy';
 import { addDays, formatLocalDateTime, fromLocal, localDateOf, parseLocalDateTime, toLocal } from './time';
 
 const MINUTE = 60_000;
@@ -146,6 +146,15 @@ async function duplicateOf(ctx: BookingContext, serviceId: string, start: Date):
   };
 }
 
+/** Refuses a new booking to a customer who already holds as many upcoming appointments as the business allows. */
+async function customerLimitRefusal(ctx: BookingContext): Promise<Refusal | undefined> {
+  const active = await ctx.db.appointment.count({
+    // Upcoming as list_my_appointments shows them: booked and not over yet.
+    where: { businessId: ctx.business.id, customerId: ctx.customerId, status: 'BOOKED', endsAt: { gt: ctx.now } },
+  });
+  return checkActiveAppointments(active, ctx.business.maxActiveAppointmentsPerCustomer);
+}
+
 /**
  * Takes time under the business's capacity lock (a per-business advisory lock),
  * so two workflows asking for the last place at the same moment cannot both get
@@ -176,7 +185,7 @@ async function reserve(
   ctx: BookingContext,
   args: { service: BookableService; start: Date; customerName: string; bookingKey: string; eventId: string },
 ): Promise<{ appointment: AppointmentView; alreadyBooked: boolean } | Refusal | Duplicate> {
-  return underCapacityLock<{ appointment: AppointmentView; alreadyBooked: boolean } | Duplicate>(
+  return underCapacityLock<{ appointment: AppointmentView; alreadyBooked: boolean } | Duplicate | Refusal>(
     ctx,
     { start: args.start, durationMinutes: args.service.durationMinutes },
     {
@@ -184,7 +193,7 @@ async function reserve(
         const earlier = await tx.appointment.findUnique({ where: { bookingKey: args.bookingKey } });
         if (earlier) return { appointment: view(ctx, earlier), alreadyBooked: true };
         // Checked again under the lock: a second conversation run of this customer may ask at the same moment.
-        return duplicateOf({ ...ctx, db: tx }, args.service.id, args.start);
+        return (await duplicateOf({ ...ctx, db: tx }, args.service.id, args.start)) ?? (await customerLimitRefusal({ ...ctx, db: tx }));
       },
       async take(tx) {
         const created = await tx.appointment.create({
@@ -218,12 +227,15 @@ export async function bookAppointment(
   const retried = await ctx.db.appointment.findUnique({ where: { bookingKey: args.bookingKey }, select: { id: true } });
   const duplicate = retried ? undefined : await duplicateOf(ctx, service.id, start);
   if (duplicate) return duplicate;
+  const overLimit = retried ? undefined : await customerLimitRefusal(ctx);
+  if (overLimit) return { ok: false, ...overLimit };
   const ruleRefusal = checkRequestedTime(start, service.durationMinutes, ctx.now, ctx.business.policy);
   if (ruleRefusal) return { ok: false, ...ruleRefusal, alternatives: await alternativesNear(ctx, service.durationMinutes, start) };
 
   const eventId = eventIdFor(args.bookingKey);
   const reserved = await reserve(ctx, { service, start, customerName: args.customerName, bookingKey: args.bookingKey, eventId });
   if ('ok' in reserved) return reserved;
+  if ('reason' in reserved && reserved.reason === 'too-many-appointments') return { ok: false, ...reserved };
   if ('reason' in reserved) return { ok: false, ...reserved, alternatives: await alternativesNear(ctx, service.durationMinutes, start) };
 
   if (ctx.calendar) {

@@ -30,6 +30,8 @@ export interface BookingBusiness {
   googleRefreshToken: string | null;
   /** Why Google last refused the calendar credentials, until a call succeeds again. */
   calendarAccessError: string | null;
+  /** Upcoming appointments one customer may hold at once (policy.ts checkActiveAppointments). */
+  maxActiveAppointmentsPerCustomer: number;
 }
 
 export interface Business {
@@ -80,6 +82,7 @@ export async function loadBusiness(db: Database, businessId: string): Promise<Bu
       googleCalendarId: b.googleCalendarId,
       googleRefreshToken: b.googleRefreshToken,
       calendarAccessError: b.calendarAccessError,
+      maxActiveAppointmentsPerCustomer: b.maxActiveAppointmentsPerCustomer,
     },
   };
 }

@@ -30,7 +30,7 @@ export interface Interval {
   end: number;
 }
 
-export type RefusalReason = 'invalid-time' | 'in-past' | 'too-soon' | 'too-far' | 'closed' | 'outside-hours' | 'full' | 'blocked';
+export type RefusalReason = 'invalid-time' | 'in-past' | 'too-soon' | 'too-far' | 'closed' | 'outside-hours' | 'full' | 'blocked' | 'too-many-appointments';
 
 export interface Refusal {
   reason: RefusalReason;
@@ -140,6 +140,21 @@ export function fitsCapacity(candidate: Interval, booked: Interval[], blocked: I
   if (blocked.some((b) => overlaps(b, candidate))) return { reason: 'blocked', message: 'That time is not available.' };
   if (maxConcurrent(booked, candidate) >= capacity) return { reason: 'full', message: 'That time is already fully booked.' };
   return undefined;
+}
+
+/**
+ * Whether a customer holding `active` upcoming appointments may book one more:
+ * one number steering the assistant could otherwise fill the calendar. Moving
+ * an appointment is not booking one, so it is never refused for this.
+ */
+export function checkActiveAppointments(active: number, maxPerCustomer: number): Refusal | undefined {
+  if (active < maxPerCustomer) return undefined;
+  return {
+    reason: 'too-many-appointments',
+    message:
+      `You already have ${active} upcoming appointment${active === 1 ? '' : 's'}, the most we can book for one customer at a time. ` +
+      'To book another, move or cancel one of them first.',
+  };
 }
 
 function formatDuration(minutes: number): string {

@@ -1,5 +1,6 @@
 import {
   candidateStarts,
+  checkActiveAppointments,
   checkRequestedTime,
   fitsCapacity,
   maxConcurrent,
@@ -503,5 +504,26 @@ describe('ranges that touch or overlap on one day', () => {
 
   test('overlapping ranges offer each start once', () => {
     expect(isoList(candidateStarts('2026-06-10', 60, NOW, p))).toEqual(localTimes('2026-06-10', '+02:00', CONTINUOUS_60));
+  });
+});
+
+describe('upcoming appointments per customer', () => {
+  test.each([
+    // [already holding, allowed, refused]
+    [0, 3, false],
+    [2, 3, false],
+    [3, 3, true],
+    [5, 3, true],
+    [0, 1, false],
+    [1, 1, true],
+    [0, 0, true],
+  ])('holding %i with %i allowed: refused %s', (active, max, refused) => {
+    const refusal = checkActiveAppointments(active, max);
+    expect(refusal?.reason).toBe(refused ? 'too-many-appointments' : undefined);
+  });
+
+  test('the refusal says how many the customer holds and what they can do instead', () => {
+    expect(checkActiveAppointments(3, 3)?.message).toMatch(/^You already have 3 upcoming appointments.*move or cancel one of them/);
+    expect(checkActiveAppointments(1, 1)?.message).toMatch(/^You already have 1 upcoming appointment,/);
   });
 });
