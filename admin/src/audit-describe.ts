@@ -27,6 +27,8 @@ const ACTIONS: Record<string, string> = {
   'business.activate': 'Business reactivated',
   'calendar.connect': 'Calendar connected',
   'calendar.disconnect': 'Calendar disconnected',
+  'whatsapp-token.set': 'WhatsApp token set',
+  'whatsapp-token.clear': 'WhatsApp token removed',
   'user.invite': 'Invitation link made',
   'invitation.revoke': 'Invitation withdrawn',
   'invitation.accept': 'Invitation accepted',
@@ -51,6 +53,11 @@ const LABELS: Record<string, string> = {
   replyMaxWaitMs: 'Longest wait before replying',
   handBackAfterMinutes: 'Hand back to the bot after',
   flagOutsideHours: 'Flag messages outside opening hours',
+  customerTurnsPerMinute: 'Replies to one customer per minute',
+  customerTurnsPerDay: 'Replies to one customer per day',
+  dailyTokenBudget: 'Daily AI allowance (tokens)',
+  maxActiveAppointmentsPerCustomer: 'Upcoming appointments per customer',
+  messageRetentionDays: 'Keep messages for (days)',
   personality: 'Personality',
   policies: 'Policies',
   language: 'Language',
@@ -59,6 +66,8 @@ const LABELS: Record<string, string> = {
   timeZone: 'Time zone',
   active: 'Answering messages',
   calendarId: 'Calendar',
+  // Whether the business has a WhatsApp token of its own; the token itself is never audited.
+  ownCredentials: 'Own WhatsApp token',
   email: 'Email',
   role: 'Role',
   platformAdmin: 'Platform admin',
@@ -69,7 +78,8 @@ const LABELS: Record<string, string> = {
 };
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const SECRET = /token|secret|password/i;
+// A daily token budget counts the model's tokens: a number the owner set, not a credential.
+const SECRET = /token(?!budget)|secret|password/i;
 export const HIDDEN = 'hidden';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -3,6 +3,7 @@
 export type { AdminUserView as User, MembershipView as Membership } from '../../src/db/admin-users';
 export type { BusinessSummary } from '../../src/db/business-admin';
 export type { SettingsView } from '../../src/db/business-settings';
+export type { TokenUsageView } from '../../src/db/usage';
 export type BusinessRole = 'OWNER' | 'STAFF';
 export type { MemberView as Member, InvitationView as Invitation } from '../../src/db/team';
 export type { AuditEntryView as AuditEntry } from '../../src/db/audit';

@@ -1,22 +1,55 @@
 // The chat model behind an OpenAI-compatible endpoint. The SDK's own retries are
 // off: Temporal owns retrying, and errors that can never succeed are marked
 // non-retryable so they end the loop with a clear outcome instead of burning tries.
+import { activityInfo, log, type Info } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { estimateTokens } from '../agent/history';
 import type { ChatMessage, ModelReply, ToolDefinition } from '../agent/types';
+import type { Database } from '../db/client';
+import { recordModelUsage } from '../db/usage';
 import { FailureType } from '../failures';
 import type { ModelActivities } from '../workflows/activity-contracts';
 
 export interface ChatModel {
+  /** The model asked for, as the usage ledger names it. */
+  readonly name: string;
   complete(messages: ChatMessage[], tools: ToolDefinition[]): Promise<ModelReply>;
 }
 
-export function createModelActivities({ model }: { model: ChatModel }): ModelActivities {
+export function createModelActivities({ db, model }: { db: Database; model: ChatModel }): ModelActivities {
   return {
-    async callModel(input) {
-      return model.complete(input.messages, input.tools);
+    async callModel({ messages, tools, businessId, customerId }) {
+      const reply = await model.complete(messages, tools);
+      const usage = reply.usage ?? estimatedUsage(messages, tools, reply);
+      try {
+        await recordModelUsage(db, { businessId, customerId, callKey: usageCallKey(activityInfo()), model: model.name, ...usage });
+      } catch (err) {
+        // Failing the step would call (and pay for) the model again; the ledger misses this one call instead.
+        log.error('Could not record the model call in the usage ledger', { error: (err as Error).message, ...usage });
+      }
+      return reply;
     },
+  };
+}
+
+/**
+ * Names one billed call: each attempt of the step is a request the provider
+ * charges for, and the run ID keeps apart the runs of a conversation that
+ * continued as new (their activity IDs start again at 1).
+ */
+export function usageCallKey(info: Pick<Info, 'workflowExecution' | 'activityId' | 'attempt'>): string {
+  const run = info.workflowExecution ? `${info.workflowExecution.workflowId}/${info.workflowExecution.runId}` : 'no-workflow';
+  return `${run}/${info.activityId}/${info.attempt}`;
+}
+
+/** For a provider that reports no usage: an estimate that counts high, so the budget still holds. */
+function estimatedUsage(messages: ChatMessage[], tools: ToolDefinition[], reply: ModelReply): { promptTokens: number; completionTokens: number } {
+  const toolsRead = estimateTokens({ role: 'system', content: JSON.stringify(tools) });
+  return {
+    promptTokens: messages.reduce((sum, m) => sum + estimateTokens(m), toolsRead),
+    completionTokens: estimateTokens({ role: 'assistant', content: reply.content, toolCalls: reply.toolCalls }),
   };
 }
 
@@ -24,6 +57,8 @@ export interface OpenAIModelOptions {
   apiKey: string;
   baseURL?: string;
   model: string;
+  /** max_tokens of every request (MODEL_MAX_OUTPUT_TOKENS). */
+  maxOutputTokens: number;
   timeoutMs?: number;
 }
 
@@ -33,10 +68,12 @@ export const MODEL_CLIENT_TIMEOUT_MS = 60_000;
 export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
   const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.timeoutMs ?? MODEL_CLIENT_TIMEOUT_MS });
   return {
+    name: options.model,
     async complete(messages, tools) {
       try {
         const completion = await client.chat.completions.create({
           model: options.model,
+          max_tokens: options.maxOutputTokens,
           messages: messages.map(toOpenAIMessage),
           ...(tools.length ? { tools: tools.map(toOpenAITool), tool_choice: 'auto' as const } : {}),
         });

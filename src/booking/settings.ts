@@ -102,9 +102,19 @@ export const bookingSettingsSchema = z
       .max(7 * 24 * 60, 'At most 7 days (168 hours).'),
     // Whether a message outside opening hours marks the conversation "needs a person".
     flagOutsideHours: z.boolean({ error: 'Yes or no.' }),
+    // Abuse and cost limits: turns the bot answers one customer (a rolling minute, the business's day),
+    // model tokens a day for the whole business, and booked future appointments one customer may hold.
+    customerTurnsPerMinute: wholeNumber().min(1, 'At least 1.').max(60, 'At most 60.'),
+    customerTurnsPerDay: wholeNumber().min(1, 'At least 1.').max(10_000, 'At most 10,000.'),
+    dailyTokenBudget: wholeNumber().min(1_000, 'At least 1,000.').max(100_000_000, 'At most 100,000,000.'),
+    maxActiveAppointmentsPerCustomer: wholeNumber().min(1, 'At least 1.').max(50, 'At most 50.'),
+    // Messages older than this are deleted.
+    messageRetentionDays: wholeNumber().min(7, 'At least 7 days.').max(3650, 'At most 10 years (3650 days).'),
   })
   .superRefine((s, ctx) => {
     if (s.replyMaxWaitMs < s.replyQuietWindowMs) ctx.addIssue({ code: 'custom', path: ['replyMaxWaitMs'], message: 'Must be at least the quiet window.' });
+    if (s.customerTurnsPerDay < s.customerTurnsPerMinute)
+      ctx.addIssue({ code: 'custom', path: ['customerTurnsPerDay'], message: 'Must be at least the replies a minute.' });
   });
 
 export type BookingSettingsInput = z.input<typeof bookingSettingsSchema>;

@@ -7,6 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DEV_DEFAULTS, loadConfig, loadDotEnv } from '../config';
 import type { IntakeReport } from '../api/intake';
 import { signBody } from '../whatsapp/signature';
+import { dataConverterFor } from '../temporal/data-converter';
+import { temporalConnectionOptions } from '../temporal/connection';
 import type { TurnResult } from '../workflows/types';
 
 const RESULT_TIMEOUT_MS = 120_000;
@@ -97,7 +99,19 @@ async function reportOutcome(file: string, report: IntakeReport, temporal: Clien
       const result = await withTimeout(temporal.workflow.getHandle(message.workflowId).result() as Promise<TurnResult>, RESULT_TIMEOUT_MS);
       console.log(`  ✓ workflow ${message.workflowId}\n    ${link}\n    outcome: ${result.outcome}`);
       if (result.outcome === 'duplicate') console.log(`    (the database already had this message: ${result.duplicateOf})`);
-      if (result.answeredBy) console.log(`    answered together with later messages, in the turn led by ${result.answeredBy}`);
+      if (result.answeredBy)
+        console.log(
+          result.outcome === 'rate-limited'
+            ? `    not answered: the customer's turn limit was reached (turn led by ${result.answeredBy})`
+            : `    answered together with later messages, in the turn led by ${result.answeredBy}`,
+        );
+      if (result.outcome === 'rate-limited' && !result.answeredBy)
+        console.log(
+          result.replyText
+            ? "    the customer's turn limit was reached: told once, no model call"
+            : "    the customer's turn limit was reached: no reply, no model call",
+        );
+      if (result.outcome === 'budget-exceeded') console.log("    the business's daily token budget is spent: no model call, a person was asked for");
       if (result.replyText)
         console.log(
           `    reply:\n${result.replyText
@@ -120,13 +134,14 @@ async function main(): Promise<void> {
   const files = process.argv.slice(2).filter((a) => a !== '--');
   if (files.length === 0) usage();
   loadDotEnv();
-  const config = loadConfig();
+  // A development tool, for the stack `npm run dev` runs: the development defaults (app secret, payload keys) are its own.
+  const config = loadConfig({ ...process.env, NODE_ENV: 'development' });
   const serverUrl = process.env.SERVER_URL || `http://127.0.0.1:${config.PORT}/webhook`;
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 }).catch((err: Error) => {
+  const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: 5_000 }).catch((err: Error) => {
     console.error(`Cannot reach Temporal at ${config.TEMPORAL_ADDRESS}: ${err.message}`);
     process.exit(1);
   });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config) });
   const outcomes: FixtureOutcome[] = [];
   // Everything is posted first, then awaited: fixtures sent together form a burst, as on a phone.
   const posted: Array<{ file: string; report?: IntakeReport }> = [];

@@ -18,6 +18,11 @@ export interface SettingsView {
   replyMaxWaitMs: number;
   handBackAfterMinutes: number;
   flagOutsideHours: boolean;
+  customerTurnsPerMinute: number;
+  customerTurnsPerDay: number;
+  dailyTokenBudget: number;
+  maxActiveAppointmentsPerCustomer: number;
+  messageRetentionDays: number;
 }
 
 export async function loadSettings(db: Database, businessId: string): Promise<SettingsView | undefined> {
@@ -45,6 +50,11 @@ export async function loadSettings(db: Database, businessId: string): Promise<Se
     replyMaxWaitMs: b.replyMaxWaitMs,
     handBackAfterMinutes: b.handBackAfterMinutes,
     flagOutsideHours: b.flagOutsideHours,
+    customerTurnsPerMinute: b.customerTurnsPerMinute,
+    customerTurnsPerDay: b.customerTurnsPerDay,
+    dailyTokenBudget: b.dailyTokenBudget,
+    maxActiveAppointmentsPerCustomer: b.maxActiveAppointmentsPerCustomer,
+    messageRetentionDays: b.messageRetentionDays,
   };
 }
 

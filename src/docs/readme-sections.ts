@@ -100,6 +100,10 @@ const OUTCOME_MEANINGS: Record<TurnOutcome, string> = {
   'send-failed': 'the reply could not be sent (a refusal from Meta, or every retry used up); the reason is stored on the message',
   'held-for-person':
     'a person from the team had taken the conversation over: the message is recorded and shown to them, and the bot does not answer it (unless it is handed back before the person replies)',
+  'rate-limited':
+    "the customer had reached the business's turns per minute or per day: the message is stored, the model is not called, and the customer is told once per window (the turn that told them has the notice as `replyText`)",
+  'budget-exceeded':
+    "the business's daily model-token budget was spent: no model call, the customer got a short honest answer, the conversation is marked for a person and the owner sees the flag in the console",
 };
 
 export function renderOutcomes(): string {

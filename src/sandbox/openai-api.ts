@@ -1,9 +1,12 @@
 // Stand-in for an OpenAI-compatible chat completions endpoint. Tests script the
 // model's turns (text, tool calls or an HTTP error); without a script a small
 // rule-based model answers (offline-model.ts), which calls the real tools and
-// says plainly that it is an offline model.
+// says plainly that it is an offline model. Like OpenAI it reports the tokens
+// each request used (estimated from the text, counting high) and honours
+// max_tokens by cutting the answer short with finish_reason "length".
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { estimateTokens } from '../agent/history';
 import { offlineTurn } from './offline-model';
 
 export type ScriptedTurn =
@@ -22,7 +25,12 @@ export interface RecordedChatRequest {
   model: string;
   messages: ChatRequestMessage[];
   tools?: unknown[];
+  /** The most tokens the answer may have, as the client asked (max_completion_tokens is its newer name). */
+  max_tokens?: number;
+  max_completion_tokens?: number;
   receivedAt: string;
+  /** The tokens the answer reported, once it was given. */
+  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
 }
 
 /** Answers a request that no scripted turn is queued for; the offline model by default. */
@@ -55,14 +63,26 @@ export class OpenAIStandIn {
       if (typeof body.model !== 'string' || !Array.isArray(body.messages) || body.messages.length === 0) {
         return reply.code(400).send(openAIError("'model' and a non-empty 'messages' array are required.", 'invalid_request_error', null));
       }
-      if (this.recordRequests) this.requests.push({ model: body.model, messages: body.messages, tools: body.tools, receivedAt: new Date().toISOString() });
+      const maxTokens = outputLimit(body);
+      if (maxTokens === null) return reply.code(400).send(openAIError("'max_tokens' must be a positive integer.", 'invalid_request_error', null));
+      const recorded: RecordedChatRequest = {
+        model: body.model,
+        messages: body.messages,
+        tools: body.tools,
+        ...(body.max_tokens !== undefined ? { max_tokens: body.max_tokens } : {}),
+        ...(body.max_completion_tokens !== undefined ? { max_completion_tokens: body.max_completion_tokens } : {}),
+        receivedAt: new Date().toISOString(),
+      };
+      if (this.recordRequests) this.requests.push(recorded);
 
       const turn = this.script.shift() ?? this.responder(body.messages, toolNames(body.tools));
       if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       if ('error' in turn) {
         return reply.code(turn.error.status).send(openAIError(turn.error.message, turn.error.type ?? 'api_error', turn.error.code ?? null));
       }
-      return reply.send(completion(body.model, turn));
+      const answer = completion(body.model, turn, { prompt: promptTokens(body.messages, body.tools), maxTokens });
+      recorded.usage = answer.usage;
+      return reply.send(answer);
     });
 
     app.get('/sandbox/openai/requests', async () => ({ requests: this.requests }));
@@ -90,7 +110,28 @@ function toolNames(tools: unknown[] | undefined): string[] {
   });
 }
 
-function completion(model: string, turn: Exclude<ScriptedTurn, { error: unknown }>) {
+/** The client's output limit: undefined when it set none, null when it set one OpenAI would refuse. */
+function outputLimit(body: Partial<RecordedChatRequest>): number | undefined | null {
+  const limit = body.max_completion_tokens ?? body.max_tokens;
+  if (limit === undefined) return undefined;
+  return Number.isInteger(limit) && limit > 0 ? limit : null;
+}
+
+/** What reading the request costs: every message as text, and the tool definitions the model is shown. */
+function promptTokens(messages: ChatRequestMessage[], tools: unknown[] | undefined): number {
+  const asText = (value: unknown) => (typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
+  const read = messages.reduce((sum, m) => sum + estimateTokens({ role: 'user', content: asText(m.content) + asText(m.tool_calls) }), 0);
+  return read + (tools?.length ? estimateTokens({ role: 'system', content: JSON.stringify(tools) }) : 0);
+}
+
+/** `text` cut short until its estimate fits `maxTokens`, as a model stops writing at its limit. */
+function cutToTokens(text: string, maxTokens: number): string {
+  let kept = Array.from(text);
+  while (kept.length > 0 && estimateTokens({ role: 'assistant', content: kept.join('') }) > maxTokens) kept = kept.slice(0, Math.floor(kept.length * 0.9));
+  return kept.join('');
+}
+
+function completion(model: string, turn: Exclude<ScriptedTurn, { error: unknown }>, tokens: { prompt: number; maxTokens: number | undefined }) {
   const toolCalls =
     'toolCalls' in turn
       ? turn.toolCalls.map((call) => ({
@@ -99,7 +140,14 @@ function completion(model: string, turn: Exclude<ScriptedTurn, { error: unknown 
           function: { name: call.name, arguments: JSON.stringify(call.arguments) },
         }))
       : undefined;
-  const content = 'content' in turn ? turn.content : null;
+  const written = 'content' in turn ? turn.content : null;
+  const limit = tokens.maxTokens ?? Infinity;
+  const cut = written !== null && estimateTokens({ role: 'assistant', content: written }) > limit;
+  const content = cut ? cutToTokens(written, limit) : written;
+  const completionTokens = Math.min(
+    limit,
+    estimateTokens({ role: 'assistant', content, toolCalls: toolCalls?.map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })) }),
+  );
   return {
     id: `chatcmpl-${randomBytes(12).toString('hex')}`,
     object: 'chat.completion',
@@ -110,10 +158,10 @@ function completion(model: string, turn: Exclude<ScriptedTurn, { error: unknown 
         index: 0,
         message: { role: 'assistant', content, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
         logprobs: null,
-        finish_reason: toolCalls ? 'tool_calls' : 'stop',
+        finish_reason: cut ? 'length' : toolCalls ? 'tool_calls' : 'stop',
       },
     ],
-    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+    usage: { prompt_tokens: tokens.prompt, completion_tokens: completionTokens, total_tokens: tokens.prompt + completionTokens },
   };
 }
 

@@ -4,7 +4,7 @@ import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from './activity-contracts';
 import { CALENDAR_STEP, DATABASE_STEP, MODEL_CALL, READ_RECEIPT, SEND_REPLY } from './retry-policies';
 
-export const { recordInboundMessage, loadConversation, enqueueInConversation, recordTurn } = proxyLocalActivities<Activities>(DATABASE_STEP);
+export const { recordInboundMessage, loadConversation, enqueueInConversation, recordTurn, checkTurnLimits } = proxyLocalActivities<Activities>(DATABASE_STEP);
 // Regular, not local, although they only touch the database: they run inside update handlers and beside
 // the conversation's timers, and a local activity there resolved at a different point on replay than when
 // it first ran (a worker that took over a conversation after a crash failed with a nondeterminism error).

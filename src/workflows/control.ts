@@ -90,4 +90,5 @@ export const needsPersonReasons = {
   asked: (reason: string) => `Asked for a person: ${reason}`,
   noAnswer: (outcome: string) => `The bot could not answer (${outcome}); the customer was told a person would get back to them.`,
   outsideHours: 'Wrote outside opening hours.',
+  budgetSpent: "Today's model budget is used up; the customer was told a person would reply.",
 };

@@ -39,5 +39,7 @@ export async function handleInboundMessage(input: InboundMessageInput): Promise<
   }
   const { leadWorkflowId, result } = finished!;
   if (leadWorkflowId === workflowId) return result;
+  // Not answered at all: every message of the turn says so, not only the one that led it.
+  if (result.outcome === 'rate-limited') return { outcome: 'rate-limited', answeredBy: leadWorkflowId, ...NOTHING_DONE };
   return { outcome: 'answered-with-later-message', answeredBy: leadWorkflowId, ...NOTHING_DONE, replyText: result.replyText };
 }

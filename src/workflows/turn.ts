@@ -3,13 +3,20 @@
 // there, runs the agent loop (model and tools as activities) and sends one reply.
 // It ends by recording what it did (a Turn row: tools, effects, outcome), which
 // the console's inbox shows next to the messages.
+//
+// Before anything else it checks the limits (limits.ts counts them from the
+// database): past the customer's turns per minute or per day, the customer is
+// told once and then not answered until the window has passed; past the
+// business's daily token budget, the customer gets an honest short answer, a
+// person is asked for, and the model is not called.
 import { ActivityFailure, CancelledFailure, log, TemporalFailure } from '@temporalio/workflow';
 import { ASK_FOR_A_PERSON, isOpenAt, personRequestedResult, requestReason, type BusinessHours } from '../agent/handover';
 import { newProgress, runAgentLoop, type AgentProgress } from '../agent/loop';
 import type { OfferedOption } from '../agent/options';
 import { buildSystemPrompt } from '../agent/prompt';
-import type { ChatMessage, ToolCall } from '../agent/types';
-import { callModel, loadConversation, markReadWithTyping, recordTurn, releaseBooking, runTool, sendReply } from './activities';
+import type { ChatMessage, ToolCall, ToolDefinition } from '../agent/types';
+import { callModel, checkTurnLimits, loadConversation, markReadWithTyping, recordTurn, releaseBooking, runTool, sendReply } from './activities';
+import type { TurnAllowance } from './activity-contracts';
 import { needsPersonReasons } from './control';
 import { describeFailure, failureSourceOf, isModelFailure } from '../failures';
 import type { ToolEffect, TurnOutcome, TurnResult } from './types';
@@ -18,6 +25,15 @@ export const FALLBACK_REPLY =
   "Sorry, I couldn't finish that just now. Could you say it again in a moment? If it's urgent, a person from our team will get back to you.";
 
 export const UNREADABLE_REPLY = "Sorry, I can't read that kind of message. Could you write it to me as text?";
+
+/** The one message a customer gets on reaching a turn limit, by the window that stopped them. */
+export const LIMIT_NOTICES = {
+  minute: "You've sent a lot of messages in a short time, so I'll pause for a moment. I'll be able to answer again in a few minutes.",
+  day: "You've sent a lot of messages today, so I'll pause here. I'll be able to answer again tomorrow.",
+} as const;
+
+/** The business's model budget for the day is spent: said plainly, and a person is asked for. */
+export const BUDGET_SPENT_REPLY = "Sorry, I can't answer automatically right now; a person from our team will reply here.";
 
 /** Turns that end without an answer: the fallback promised the customer a person, so the conversation is marked for one. */
 const UNANSWERED: readonly TurnOutcome[] = ['model-failed', 'turn-failed', 'iteration-limit', 'send-failed'];
@@ -45,21 +61,55 @@ interface Attention {
 }
 
 export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
+  const allowance = await checkLimits(spec);
+  if (allowance.kind === 'customer-limit') {
+    // No blue ticks or "typing…": a limited customer hears nothing but the one notice.
+    const result = allowance.notify ? await send(spec, LIMIT_NOTICES[allowance.window], { ...NOTHING_DONE, outcome: 'rate-limited' }) : RATE_LIMITED;
+    await record(spec, result, [], []);
+    return result;
+  }
   await acknowledge(spec.phoneNumberId, spec.latestWamid);
   const progress = newProgress();
   const effects: ToolEffect[] = [];
   const attention: Attention = {};
-  const result = spec.unreadableOnly
-    ? await send(spec, UNREADABLE_REPLY, { outcome: 'replied', toolCalls: [], appointments: [], modelCalls: 0 })
-    : await answer(spec, progress, effects, attention);
+  const result =
+    allowance.kind === 'unchecked'
+      ? await send(spec, FALLBACK_REPLY, { ...NOTHING_DONE, outcome: 'turn-failed', error: allowance.error })
+      : spec.unreadableOnly
+        ? await send(spec, UNREADABLE_REPLY, { ...NOTHING_DONE, outcome: 'replied' })
+        : allowance.kind === 'budget-spent'
+          ? await send(spec, BUDGET_SPENT_REPLY, { ...NOTHING_DONE, outcome: 'budget-exceeded' })
+          : await answer(spec, progress, effects, attention);
   await record(spec, result, progress.toolCalls, effects);
   const needsPerson = needsPersonReason(result.outcome, attention);
   return needsPerson ? { ...result, needsPerson } : result;
 }
 
+const NOTHING_DONE = { toolCalls: [], appointments: [], modelCalls: 0 };
+
+/** A turn stopped by a customer limit after the notice went out: nothing sent, nothing done. */
+const RATE_LIMITED: TurnResult = { outcome: 'rate-limited', sentMessageIds: [], ...NOTHING_DONE };
+
+/**
+ * The limits as of this turn's time. When they cannot be checked (the database
+ * down through every retry) the turn does not call the model unchecked: it ends
+ * like any turn whose step failed, with the apology and a person asked for.
+ */
+async function checkLimits(spec: TurnSpec): Promise<TurnAllowance | { kind: 'unchecked'; error: string }> {
+  try {
+    return await checkTurnLimits({ businessId: spec.businessId, customerId: spec.customerId, atMs: Date.now() });
+  } catch (err) {
+    // A local activity's failure arrives unwrapped (an ApplicationFailure or a TimeoutFailure).
+    if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
+    log.error('Could not check the turn limits', { error: describeFailure(err) });
+    return { kind: 'unchecked', error: describeFailure(err) };
+  }
+}
+
 /** The most telling reason first: what the customer asked for, then a turn without an answer, then the hour. */
 function needsPersonReason(outcome: TurnOutcome, attention: Attention): string | undefined {
   if (attention.asked) return needsPersonReasons.asked(attention.asked);
+  if (outcome === 'budget-exceeded') return needsPersonReasons.budgetSpent;
   if (UNANSWERED.includes(outcome)) return needsPersonReasons.noAnswer(outcome);
   return attention.outsideHours ? needsPersonReasons.outsideHours : undefined;
 }
@@ -67,7 +117,8 @@ function needsPersonReason(outcome: TurnOutcome, attention: Attention): string |
 async function answer(spec: TurnSpec, progress: AgentProgress, appointments: ToolEffect[], attention: Attention): Promise<TurnResult> {
   let hours: BusinessHours | undefined;
   const steps = {
-    callModel,
+    callModel: (input: { messages: ChatMessage[]; tools: ToolDefinition[] }) =>
+      callModel({ ...input, businessId: spec.businessId, customerId: spec.customerId }),
     runTool: async (call: ToolCall) => (call.name === ASK_FOR_A_PERSON ? askForAPerson(call, hours, attention) : runToolOrExplain(spec, call, appointments)),
   };
   try {
@@ -75,7 +126,7 @@ async function answer(spec: TurnSpec, progress: AgentProgress, appointments: Too
     hours = loaded.hours;
     attention.outsideHours = loaded.flagOutsideHours && !isOpenAt(new Date(spec.latestSentAtMs), loaded.hours);
     const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(loaded.business, new Date()) }, ...loaded.history];
-    const end = await runAgentLoop(messages, steps, loaded.maxIterations, progress);
+    const end = await runAgentLoop(messages, steps, { maxIterations: loaded.maxIterations, maxToolCallsPerReply: loaded.maxToolCallsPerReply }, progress);
     const { toolCalls, modelCalls, options } = progress;
     if (end.kind === 'iteration-limit') return send(spec, FALLBACK_REPLY, { outcome: 'iteration-limit', toolCalls, appointments, modelCalls });
     return send(spec, end.text?.trim() || FALLBACK_REPLY, { outcome: 'replied', toolCalls, appointments, modelCalls, options });

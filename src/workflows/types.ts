@@ -43,6 +43,8 @@ export const TURN_OUTCOMES = [
   'turn-failed',
   'send-failed',
   'held-for-person',
+  'rate-limited',
+  'budget-exceeded',
 ] as const;
 
 export type TurnOutcome = (typeof TURN_OUTCOMES)[number];
@@ -51,7 +53,7 @@ export interface TurnResult {
   outcome: TurnOutcome;
   /** The workflow that handled this message first, when this one was a duplicate. */
   duplicateOf?: string;
-  /** The message workflow whose turn answered this message together with later ones. */
+  /** The message workflow whose turn took this message together with later ones (it answered them, or a turn limit stopped it). */
   answeredBy?: string;
   /** The reply as sent, in WhatsApp formatting. */
   replyText?: string;

@@ -73,7 +73,8 @@ browser.test('the owner sees the day, moves one appointment and cancels another;
   await page.getByLabel('New time').fill('11:30');
   await page.getByRole('button', { name: 'Move appointment' }).click();
   await page.getByText(/Moved Ana’s Haircut to .* 11:30\. Ana was told on WhatsApp\./).waitFor();
-  await expect(rowOf(page, 'Ana').count()).resolves.toBe(0);
+  // The day's list reloads after the confirmation shows: wait for Ana's row to leave it.
+  await rowOf(page, 'Ana').waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Week' }).click();
   await rowOf(page, 'Ana').getByText('11:30–12:00').waitFor();
   await expect(rowOf(page, 'Ana').textContent()).resolves.toContain(`Moved by ${OWNER}`);

@@ -122,3 +122,62 @@ test('a retired service comes back when it is offered again', async () => {
   expect(saved.body.settings.services.find((s) => s.name === 'Colour')).toMatchObject({ price: '70.00' });
   expect(await stack.database.db.service.count({ where: { businessId: stack.businessId, name: 'Colour' } })).toBe(1);
 });
+
+test('the limits and how long messages are kept: saved, checked field by field, audited, with today’s token usage beside them', async () => {
+  // A new business starts with the defaults (the demo business of the stack has generous limits for other tests).
+  const fresh = await stack.database.db.business.create({ data: { phoneNumberId: '100000000000777', name: 'Fresh Studio' } });
+  const defaults = await browsers.admin.request<{ settings: SettingsView }>('GET', settingsPath(fresh.id));
+  expect(defaults.body.settings).toMatchObject({
+    customerTurnsPerMinute: 6,
+    customerTurnsPerDay: 60,
+    dailyTokenBudget: 200_000,
+    maxActiveAppointmentsPerCustomer: 3,
+    messageRetentionDays: 365,
+  });
+  const before = await currentSettings();
+
+  const refused = await browsers.ownerA.request<{ fields: Record<string, string> }>('PUT', settingsPath(stack.businessId), {
+    ...before,
+    customerTurnsPerMinute: 0,
+    dailyTokenBudget: 10,
+    maxActiveAppointmentsPerCustomer: 51,
+    messageRetentionDays: 1,
+  });
+  expect(refused.status).toBe(400);
+  expect(refused.body.fields).toEqual({
+    customerTurnsPerMinute: 'At least 1.',
+    dailyTokenBudget: 'At least 1,000.',
+    maxActiveAppointmentsPerCustomer: 'At most 50.',
+    messageRetentionDays: 'At least 7 days.',
+  });
+  const fewerADay = await browsers.ownerA.request<{ fields: Record<string, string> }>('PUT', settingsPath(stack.businessId), {
+    ...before,
+    customerTurnsPerMinute: 10,
+    customerTurnsPerDay: 5,
+  });
+  expect(fewerADay.body.fields).toEqual({ customerTurnsPerDay: 'Must be at least the replies a minute.' });
+  expect(await currentSettings()).toEqual(before);
+
+  const limits = {
+    customerTurnsPerMinute: 4,
+    customerTurnsPerDay: 40,
+    dailyTokenBudget: 50_000,
+    maxActiveAppointmentsPerCustomer: 2,
+    messageRetentionDays: 90,
+  };
+  const saved = await browsers.ownerA.request<{ settings: SettingsView }>('PUT', settingsPath(stack.businessId), { ...before, ...limits });
+  expect(saved.status).toBe(200);
+  expect(saved.body.settings).toMatchObject(limits);
+  expect(await stack.database.db.business.findUniqueOrThrow({ where: { id: stack.businessId } })).toMatchObject(limits);
+  const audit = await browsers.ownerA.request<{ entries: Array<{ action: string; before: object; after: object }> }>(
+    'GET',
+    `/admin/api/businesses/${stack.businessId}/audit`,
+  );
+  expect(audit.body.entries[0]).toMatchObject({ action: 'settings.update', after: limits });
+  expect(Object.keys(audit.body.entries[0]!.before).sort()).toEqual(Object.keys(limits).sort());
+
+  // Staff read them too, with what today has used of the budget.
+  const read = await browsers.staffA.request<{ settings: SettingsView; tokenUsage: Record<string, unknown> }>('GET', settingsPath(stack.businessId));
+  expect(read.body.settings).toMatchObject(limits);
+  expect(read.body.tokenUsage).toEqual({ usedToday: expect.any(Number), dailyBudget: 50_000, spentAt: null });
+});

@@ -8,10 +8,11 @@ import { createGraphClient } from '../../src/whatsapp/graph-client';
 import { FALLBACK_REPLY } from '../../src/workflows/handle-inbound-message';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { InboundMessageInput, TurnResult } from '../../src/workflows/types';
-import { DEMO_PHONE_NUMBER_ID, useStack, TEST_ACCESS_TOKEN } from '../support/stack';
+import { DEMO_PHONE_NUMBER_ID, useStack, TEST_ACCESS_TOKEN, TEST_SECRETS } from '../support/stack';
 import { inboundText, runMessage } from '../support/deliver';
 
-const stack = useStack({ maxIterations: 3 });
+// Room for a reply longer than one WhatsApp message (4096 characters), which the default max_tokens would cut.
+const stack = useStack({ maxIterations: 3, modelMaxOutputTokens: 4000 });
 
 beforeEach(() => stack.sandbox.reset());
 
@@ -122,9 +123,10 @@ describe('sending', () => {
     const activities = createActivities({
       db: stack.database.db,
       temporal: stack.temporal,
-      model: createOpenAIModel({ apiKey: 'unused', baseURL: `${stack.sandbox.url}/v1`, model: 'gpt-4o-mini' }),
+      model: createOpenAIModel({ apiKey: 'unused', baseURL: `${stack.sandbox.url}/v1`, model: 'gpt-4o-mini', maxOutputTokens: 600 }),
       whatsapp: createGraphClient({ baseUrl: stack.sandbox.url, version: 'v23.0', accessToken: TEST_ACCESS_TOKEN }),
       calendarAccess: {},
+      secrets: TEST_SECRETS,
       maxIterations: 3,
     });
     const customer = await stack.database.db.customer.create({ data: { businessId: stack.businessId, waId: '34611000108' } });

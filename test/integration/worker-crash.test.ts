@@ -17,7 +17,8 @@ jest.setTimeout(240_000);
 const workers: ServiceProcess[] = [];
 const TZ = 'Europe/Madrid';
 const stack = useStack(
-  { inProcessWorker: false, statusWebhooks: true },
+  // Room for C's reply of two WhatsApp messages, which the default max_tokens would cut to one.
+  { inProcessWorker: false, statusWebhooks: true, modelMaxOutputTokens: 4000 },
   {
     async beforeStop() {
       for (const worker of workers) worker.kill('SIGKILL');

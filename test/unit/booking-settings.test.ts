@@ -28,6 +28,11 @@ const valid: BookingSettingsInput = {
   replyMaxWaitMs: 8000,
   handBackAfterMinutes: 720,
   flagOutsideHours: false,
+  customerTurnsPerMinute: 6,
+  customerTurnsPerDay: 60,
+  dailyTokenBudget: 200_000,
+  maxActiveAppointmentsPerCustomer: 3,
+  messageRetentionDays: 365,
 };
 
 test('valid settings pass, with prices kept in minor units of their currency', () => {
@@ -91,6 +96,16 @@ test.each<[string, Partial<BookingSettingsInput>, string, RegExp]>([
   ['a hand-back sooner than a quarter of an hour', { handBackAfterMinutes: 5 }, 'handBackAfterMinutes', /quarter of an hour/],
   ['a hand-back later than a week', { handBackAfterMinutes: 8 * 24 * 60 }, 'handBackAfterMinutes', /At most 7 days/],
   ['booking two years ahead', { maxDaysAhead: 730 }, 'maxDaysAhead', /At most a year/],
+  ['no replies at all in a minute', { customerTurnsPerMinute: 0 }, 'customerTurnsPerMinute', /At least 1/],
+  ['more than one reply a second', { customerTurnsPerMinute: 61 }, 'customerTurnsPerMinute', /At most 60/],
+  ['fewer replies a day than a minute', { customerTurnsPerMinute: 10, customerTurnsPerDay: 5 }, 'customerTurnsPerDay', /at least the replies a minute/],
+  ['an unbounded day', { customerTurnsPerDay: 10_001 }, 'customerTurnsPerDay', /At most 10,000/],
+  ['a token budget too small for one reply', { dailyTokenBudget: 999 }, 'dailyTokenBudget', /At least 1,000/],
+  ['half a token', { dailyTokenBudget: 5000.5 }, 'dailyTokenBudget', /whole number/],
+  ['no appointments per customer', { maxActiveAppointmentsPerCustomer: 0 }, 'maxActiveAppointmentsPerCustomer', /At least 1/],
+  ['51 appointments per customer', { maxActiveAppointmentsPerCustomer: 51 }, 'maxActiveAppointmentsPerCustomer', /At most 50/],
+  ['keeping messages under a week', { messageRetentionDays: 6 }, 'messageRetentionDays', /At least 7 days/],
+  ['keeping messages over ten years', { messageRetentionDays: 3651 }, 'messageRetentionDays', /At most 10 years/],
 ])('%s is refused at %s', (_, change, path, message) => {
   const result = bookingSettingsSchema.safeParse({ ...valid, ...change });
   expect(result.success).toBe(false);

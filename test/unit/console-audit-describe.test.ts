@@ -110,6 +110,7 @@ test.each([
     '2026-12-24: 10:00–14:00 (Christmas Eve); 2026-12-25: closed',
   ],
   ['s3cr3t', 'password', 'hidden'],
+  [200000, 'dailyTokenBudget', '200000'],
 ])('formatValue(%j, %s) is %s', (value, key, expected) => {
   expect(formatValue(value as never, key)).toBe(expected);
 });

@@ -43,6 +43,11 @@ const view: SettingsView = {
   replyMaxWaitMs: 8000,
   handBackAfterMinutes: 720,
   flagOutsideHours: false,
+  customerTurnsPerMinute: 6,
+  customerTurnsPerDay: 60,
+  dailyTokenBudget: 200_000,
+  maxActiveAppointmentsPerCustomer: 3,
+  messageRetentionDays: 365,
 };
 
 const range = (opens: string, closes: string): TimeRange => ({ key: 0, opens, closes });
@@ -66,6 +71,15 @@ describe('from the API to the form and back', () => {
     draft.rules.replyQuietWindowSeconds = '1.25';
     expect(draftToPayload(draft)).toMatchObject({ replyQuietWindowMs: 1250, replyMaxWaitMs: 8000 });
     expect(draftToPayload(draft)).toMatchObject({ handBackAfterMinutes: 720, flagOutsideHours: false });
+  });
+
+  test('the limits go back as numbers; the token allowance may be typed with grouping', () => {
+    const draft = draftFromView(view);
+    expect(draft.rules).toMatchObject({ customerTurnsPerMinute: '6', customerTurnsPerDay: '60', dailyTokenBudget: '200000', messageRetentionDays: '365' });
+    for (const typed of ['250,000', '250 000', "250'000"]) {
+      draft.rules.dailyTokenBudget = typed;
+      expect(draftToPayload(draft)).toMatchObject({ dailyTokenBudget: 250_000, customerTurnsPerMinute: 6, maxActiveAppointmentsPerCustomer: 3 });
+    }
   });
 
   test('open until midnight: the API says 24:00, the time input 00:00', () => {
@@ -168,6 +182,15 @@ describe('checking in the browser', () => {
       (d) => Object.assign(d.rules, { replyQuietWindowSeconds: '31', replyMaxWaitSeconds: '40' }),
       { replyQuietWindowMs: 'At most 30 seconds.' },
     ],
+    [
+      'fewer replies a day than a minute',
+      (d) => Object.assign(d.rules, { customerTurnsPerMinute: '10', customerTurnsPerDay: '5' }),
+      { customerTurnsPerDay: 'Must be at least the replies a minute.' },
+    ],
+    ['replies a minute left blank', (d) => (d.rules.customerTurnsPerMinute = ''), { customerTurnsPerMinute: 'Enter a number.' }],
+    ['a token allowance too small', (d) => (d.rules.dailyTokenBudget = '500'), { dailyTokenBudget: 'At least 1,000.' }],
+    ['too many appointments per customer', (d) => (d.rules.maxActiveAppointmentsPerCustomer = '51'), { maxActiveAppointmentsPerCustomer: 'At most 50.' }],
+    ['messages kept for three days', (d) => (d.rules.messageRetentionDays = '3'), { messageRetentionDays: 'At least 7 days.' }],
   ])('%s', (_, change, expected) => {
     const found = validateDraft(edited(change));
     expect(Object.keys(found)).toEqual(Object.keys(expected));
@@ -214,6 +237,9 @@ test.each<[string, SettingsDraft, string]>([
   ['minNoticeMinutes', draftFromView(view), 'Minimum notice (minutes)'],
   ['replyMaxWaitMs', draftFromView(view), 'Longest wait before replying (seconds)'],
   ['handBackAfterMinutes', draftFromView(view), 'Hand back to the bot after (hours)'],
+  ['customerTurnsPerDay', draftFromView(view), 'Replies to one customer per day'],
+  ['dailyTokenBudget', draftFromView(view), 'Daily AI allowance (tokens)'],
+  ['messageRetentionDays', draftFromView(view), 'Keep messages for (days)'],
   ['body', draftFromView(view), 'body'],
 ])('the summary calls %p %p', (key, draft, expected) => {
   expect(describeField(key, draft)).toBe(expected);

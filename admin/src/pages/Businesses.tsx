@@ -64,6 +64,17 @@ export function BusinessesPage() {
                 </td>
                 <td data-label="Status">
                   <span className={b.active ? 'badge badge-ok' : 'badge badge-off'}>{b.active ? 'Active' : 'Deactivated'}</span>
+                  {b.tokenBudgetSpentAt && (
+                    <>
+                      {' '}
+                      <span
+                        className="badge badge-warn"
+                        title="Customers are told a person will reply until midnight, or until the allowance is raised in Settings."
+                      >
+                        AI allowance used up today
+                      </span>
+                    </>
+                  )}
                 </td>
                 <td data-label="Calendar">
                   <CalendarStatus calendar={b.calendar} />

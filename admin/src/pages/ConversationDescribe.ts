@@ -34,6 +34,8 @@ const OUTCOMES: Record<string, string> = {
   'turn-failed': 'failed',
   'send-failed': 'could not send the reply',
   'held-for-person': 'stayed quiet: a person has the conversation',
+  'rate-limited': 'stayed quiet: the customer sent too many messages (told once)',
+  'budget-exceeded': 'did not use the model: today’s budget is spent, a person was asked for',
 };
 
 /** How a turn ended (TurnOutcome), as the end of "What the assistant did (…)". An outcome added later reads as its name. */

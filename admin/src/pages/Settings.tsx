@@ -5,14 +5,16 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useLocation, useParams } from 'react-router';
 import { api, ApiError, errorMessage } from '../api';
+import { formatDateTime } from '../format';
 import { Notice } from '../components/forms';
 import { LoadingOrError } from '../components/Loading';
 import { useApiData } from '../components/useApiData';
 import { canManage, useUser } from '../session';
-import type { SettingsView } from '../types';
+import type { SettingsView, TokenUsageView } from '../types';
 import { differs, draftFromView, draftToPayload, type SettingsDraft } from './settings/draft';
 import { ExceptionsEditor } from './settings/ExceptionsEditor';
 import { HoursEditor } from './settings/HoursEditor';
+import { LimitsEditor, RetentionEditor } from './settings/LimitsEditor';
 import { BookingRulesEditor, PersonRulesEditor, ReplyTimingEditor } from './settings/RulesEditor';
 import { ServicesEditor } from './settings/ServicesEditor';
 import { describeField, validateDraft, type FieldErrors } from './settings/validation';
@@ -20,14 +22,21 @@ import { describeField, validateDraft, type FieldErrors } from './settings/valid
 export function SettingsPage() {
   const user = useUser();
   const { businessId = '' } = useParams();
-  const resource = useApiData<{ settings: SettingsView }>(`/businesses/${businessId}/settings`);
+  const resource = useApiData<{ settings: SettingsView; tokenUsage?: TokenUsageView }>(`/businesses/${businessId}/settings`);
   const readOnly = !canManage(user, businessId);
+  const spentAt = resource.data?.tokenUsage?.spentAt;
   return (
     <section className="settings-page">
       <h1>Booking settings</h1>
       {readOnly && <Notice kind="info">Only an owner of this business can change its settings.</Notice>}
+      {spentAt && (
+        <Notice kind="warning">
+          Today’s AI allowance ran out at {formatDateTime(spentAt)}. Until midnight the assistant tells customers a person will reply, and marks their
+          conversations for your team. Raise the allowance under Limits to let it answer again now.
+        </Notice>
+      )}
       {resource.data ? (
-        <SettingsForm key={businessId} businessId={businessId} saved={resource.data.settings} readOnly={readOnly} />
+        <SettingsForm key={businessId} businessId={businessId} saved={resource.data.settings} usage={resource.data.tokenUsage} readOnly={readOnly} />
       ) : (
         <LoadingOrError resource={resource} />
       )}
@@ -38,7 +47,7 @@ export function SettingsPage() {
 /** What the last save came to, when it is not a list of fields to fix. */
 type Outcome = { kind: 'success' | 'error'; message: string };
 
-function SettingsForm({ businessId, saved, readOnly }: { businessId: string; saved: SettingsView; readOnly: boolean }) {
+function SettingsForm({ businessId, saved, usage, readOnly }: { businessId: string; saved: SettingsView; usage?: TokenUsageView; readOnly: boolean }) {
   const created = (useLocation().state as { created?: boolean } | null)?.created === true;
   const [baseline, setBaseline] = useState(() => draftFromView(saved));
   const [draft, setDraft] = useState(baseline);
@@ -135,6 +144,15 @@ function SettingsForm({ businessId, saved, readOnly }: { businessId: string; sav
       <section aria-labelledby="person-heading">
         <h2 id="person-heading">A person from the team</h2>
         <PersonRulesEditor rules={draft.rules} onChange={(rules) => edit({ rules })} errors={fields} readOnly={readOnly} />
+      </section>
+      <section aria-labelledby="limits-heading">
+        <h2 id="limits-heading">Limits</h2>
+        <p className="hint">They keep one customer, or a very busy day, from running up the cost of the assistant.</p>
+        <LimitsEditor rules={draft.rules} onChange={(rules) => edit({ rules })} errors={fields} readOnly={readOnly} usage={usage} />
+      </section>
+      <section aria-labelledby="retention-heading">
+        <h2 id="retention-heading">Keeping messages</h2>
+        <RetentionEditor rules={draft.rules} onChange={(rules) => edit({ rules })} errors={fields} readOnly={readOnly} />
       </section>
       {!readOnly && (
         <div className="settings-save">

@@ -1,11 +1,12 @@
 // A business's booking settings (owner and platform admin may change them;
-// staff may read them) and its audit log.
+// staff may read them), with today's model-token usage against its budget, and its audit log.
 import type { FastifyPluginAsync, preHandlerHookHandler } from 'fastify';
 import { bookingSettingsSchema } from '../../booking/settings';
 import { z } from 'zod';
 import { listAudit } from '../../db/audit';
 import { loadSettings, saveSettings, ServiceNameTaken } from '../../db/business-settings';
 import type { Database } from '../../db/client';
+import { tokenUsageToday } from '../../db/usage';
 import { actorOf, businessFor, signedIn } from './guards';
 import { invalidBody } from './validation';
 
@@ -18,8 +19,8 @@ export const settingsRoutes: FastifyPluginAsync<{ db: Database; requireUser: pre
   app.get('/businesses/:businessId/settings', { preHandler }, async (request, reply) => {
     const businessId = await businessFor(request, reply, 'view');
     if (!businessId) return reply;
-    const settings = await loadSettings(db, businessId);
-    return settings ? { settings } : reply.code(404).send({ error: 'No such business.' });
+    const [settings, tokenUsage] = await Promise.all([loadSettings(db, businessId), tokenUsageToday(db, businessId)]);
+    return settings ? { settings, tokenUsage } : reply.code(404).send({ error: 'No such business.' });
   });
 
   app.put('/businesses/:businessId/settings', { preHandler }, async (request, reply) => {

@@ -87,6 +87,16 @@ export function BookingRulesEditor({ rules, onChange, errors, readOnly }: Props)
         error={errors.maxDaysAhead}
         hint="Customers can book up to this many days from today."
       />
+      <TextField
+        label={RULE_LABELS.maxActiveAppointmentsPerCustomer}
+        {...number}
+        min={1}
+        max={50}
+        value={rules.maxActiveAppointmentsPerCustomer}
+        onChange={set('maxActiveAppointmentsPerCustomer')}
+        error={errors.maxActiveAppointmentsPerCustomer}
+        hint="How many future appointments one customer can hold at once; the assistant will not book more until one has passed or is cancelled."
+      />
       <SelectField
         label={RULE_LABELS.slotStepMinutes}
         value={rules.slotStepMinutes}

@@ -43,6 +43,11 @@ export interface RulesDraft {
   /** Edited in hours, kept by the API in minutes. */
   handBackAfterHours: string;
   flagOutsideHours: boolean;
+  customerTurnsPerMinute: string;
+  customerTurnsPerDay: string;
+  dailyTokenBudget: string;
+  maxActiveAppointmentsPerCustomer: string;
+  messageRetentionDays: string;
 }
 
 export interface SettingsDraft {
@@ -76,6 +81,11 @@ function number(text: string): number {
   return text.trim() === '' ? NaN : Number(text);
 }
 
+/** A large count as owners may type it, grouped ("200,000", "200 000", "200'000"). */
+function withoutGrouping(text: string): string {
+  return text.replace(/[\s,'_]/g, '');
+}
+
 export function draftFromView(view: SettingsView): SettingsDraft {
   return {
     openingHours: Object.fromEntries(WEEKDAYS.map((day) => [day, rangesFromView(view.openingHours[day])])) as Record<Weekday, TimeRange[]>,
@@ -104,6 +114,11 @@ export function draftFromView(view: SettingsView): SettingsDraft {
       replyMaxWaitSeconds: seconds(view.replyMaxWaitMs),
       handBackAfterHours: String(view.handBackAfterMinutes / 60),
       flagOutsideHours: view.flagOutsideHours,
+      customerTurnsPerMinute: String(view.customerTurnsPerMinute),
+      customerTurnsPerDay: String(view.customerTurnsPerDay),
+      dailyTokenBudget: String(view.dailyTokenBudget),
+      maxActiveAppointmentsPerCustomer: String(view.maxActiveAppointmentsPerCustomer),
+      messageRetentionDays: String(view.messageRetentionDays),
     },
   };
 }
@@ -143,6 +158,11 @@ export function draftToPayload(draft: SettingsDraft): BookingSettingsInput {
     replyMaxWaitMs: milliseconds(draft.rules.replyMaxWaitSeconds),
     handBackAfterMinutes: Math.round(number(draft.rules.handBackAfterHours) * 60),
     flagOutsideHours: draft.rules.flagOutsideHours,
+    customerTurnsPerMinute: number(draft.rules.customerTurnsPerMinute),
+    customerTurnsPerDay: number(draft.rules.customerTurnsPerDay),
+    dailyTokenBudget: number(withoutGrouping(draft.rules.dailyTokenBudget)),
+    maxActiveAppointmentsPerCustomer: number(draft.rules.maxActiveAppointmentsPerCustomer),
+    messageRetentionDays: number(draft.rules.messageRetentionDays),
   };
 }
 

@@ -16,6 +16,11 @@ export const RULE_LABELS = {
   replyMaxWaitMs: 'Longest wait before replying (seconds)',
   handBackAfterMinutes: 'Hand back to the bot after (hours)',
   flagOutsideHours: 'Flag messages outside opening hours for a person',
+  customerTurnsPerMinute: 'Replies to one customer per minute',
+  customerTurnsPerDay: 'Replies to one customer per day',
+  dailyTokenBudget: 'Daily AI allowance (tokens)',
+  maxActiveAppointmentsPerCustomer: 'Upcoming appointments per customer',
+  messageRetentionDays: 'Keep messages for (days)',
 } as const;
 
 export const SERVICE_FIELD_LABELS = {
