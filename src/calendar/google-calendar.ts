@@ -3,6 +3,8 @@
 // module turns Google's answers into outcomes (an event already created is
 // success; one already deleted is success) and leaves real failures thrown.
 import { auth as googleAuth, calendar_v3 } from 'googleapis/build/src/apis/calendar';
+import type { Keyring } from '../crypto/keyring';
+import { openSecret } from '../crypto/secrets';
 
 /** Private extended properties the bot writes on its events, to tell them from the owner's own. */
 export const BOT_PROPERTY = 'waBookingAppointmentId';
@@ -36,6 +38,8 @@ export interface BusinessCalendar {
   moveEvent(id: string, start: Date, end: Date, timeZone: string): Promise<void>;
   /** Deletes the event; one that is already gone counts as deleted. */
   deleteEvent(id: string): Promise<'deleted' | 'already-gone'>;
+  /** Replaces the event's title and description (erasing a customer's name from it); deleted events too, as Google keeps them. */
+  rewriteEventText(id: string, text: { summary: string; description: string }): Promise<'rewritten' | 'unchanged' | 'gone'>;
 }
 
 export interface CalendarAccess {
@@ -46,6 +50,8 @@ export interface CalendarAccess {
   serviceAccountKeyFile?: string;
   /** OAuth client for businesses that connected with `npm run calendar:connect`. */
   oauthClient?: OAuthClientSettings;
+  /** SECRETS_ENCRYPTION_KEYS: opens the refresh tokens as the database holds them (src/crypto/secrets.ts). */
+  secrets?: Keyring;
   /** How long one request may take before it is abandoned (and the activity retried); 15 s by default. */
   timeoutMs?: number;
 }
@@ -72,10 +78,22 @@ export function createOAuthClient(settings: OAuthClientSettings, redirectUri?: s
   });
 }
 
-export const CALENDAR_SCOPES = ['https://www.googleapis.com/auth/calendar'];
+/**
+ * What the booking tools need and nothing more: events.list, get, insert, patch
+ * and delete all accept calendar.events ("view and edit events"), while the
+ * whole-calendar scope would also let us share, re-permission or delete the
+ * owner's calendars. Free/busy is read from events.list (the bot's own events are
+ * told apart by their private properties, which freebusy.query cannot show), so
+ * no free/busy scope is asked for; calendar.events.owned would refuse calendars
+ * merely shared with the account that connects them.
+ */
+export const CALENDAR_SCOPES = ['https://www.googleapis.com/auth/calendar.events'];
 
 export interface CalendarOwner {
+  /** The business: a stored refresh token opens only for the business it was sealed for. */
+  id: string;
   googleCalendarId: string | null;
+  /** As the database holds it: sealed, or in clear when written before secrets were encrypted. */
   googleRefreshToken: string | null;
 }
 
@@ -84,6 +102,15 @@ export function calendarFor(owner: CalendarOwner, access: CalendarAccess): Busin
   if (!owner.googleCalendarId) return undefined;
   const authClient = authFor(owner, access);
   if (!authClient) return undefined;
+  return openCalendar(owner.googleCalendarId, authClient, access);
+}
+
+/** A calendar opened with a refresh token in hand (one just granted, not yet stored). */
+export function calendarWithGrant(calendarId: string, refreshToken: string, access: CalendarAccess & { oauthClient: OAuthClientSettings }): BusinessCalendar {
+  return openCalendar(calendarId, refreshTokenClient(access.oauthClient, refreshToken), access);
+}
+
+function openCalendar(calendarId: string, authClient: calendar_v3.Options['auth'], access: CalendarAccess): BusinessCalendar {
   const api = new calendar_v3.Calendar({
     auth: authClient,
     ...(access.rootUrl ? { rootUrl: ensureSlash(access.rootUrl) } : {}),
@@ -94,14 +121,14 @@ export function calendarFor(owner: CalendarOwner, access: CalendarAccess): Busin
     // Node's own fetch, rather than the node-fetch that gaxios would import dynamically.
     fetchImplementation: fetch,
   });
-  return createBusinessCalendar(api, owner.googleCalendarId);
+  return createBusinessCalendar(api, calendarId);
 }
 
 function authFor(owner: CalendarOwner, access: CalendarAccess) {
   if (owner.googleRefreshToken && access.oauthClient) {
-    const client = createOAuthClient(access.oauthClient);
-    client.setCredentials({ refresh_token: owner.googleRefreshToken });
-    return client;
+    // The only place a stored refresh token is opened: it lives in clear just as long as this client.
+    if (!access.secrets) throw new Error('The calendar access has no SECRETS_ENCRYPTION_KEYS keyring to open the stored refresh token with');
+    return refreshTokenClient(access.oauthClient, openSecret(access.secrets, 'google-refresh-token', owner.id, owner.googleRefreshToken));
   }
   if (access.serviceAccountKeyFile) return new googleAuth.GoogleAuth({ keyFile: access.serviceAccountKeyFile, scopes: CALENDAR_SCOPES });
   if (access.accessToken) {
@@ -110,6 +137,12 @@ function authFor(owner: CalendarOwner, access: CalendarAccess) {
     return client;
   }
   return undefined;
+}
+
+function refreshTokenClient(settings: OAuthClientSettings, refreshToken: string) {
+  const client = createOAuthClient(settings);
+  client.setCredentials({ refresh_token: refreshToken });
+  return client;
 }
 
 function ensureSlash(url: string): string {
@@ -194,6 +227,26 @@ export function createBusinessCalendar(api: calendar_v3.Calendar, calendarId: st
         const status = httpStatusOf(err);
         if (status === 410 || status === 404) return 'already-gone';
         throw err;
+      }
+    },
+
+    async rewriteEventText(id, text) {
+      for (let attempt = 1; ; attempt++) {
+        let current;
+        try {
+          current = await readEvent(id);
+        } catch (err) {
+          if (httpStatusOf(err) === 404 || httpStatusOf(err) === 410) return 'gone';
+          throw err;
+        }
+        if (current.summary === text.summary && current.description === text.description) return 'unchanged';
+        try {
+          await api.events.patch({ calendarId, eventId: id, requestBody: text }, { headers: { 'If-Match': current.etag ?? '*' } });
+          return 'rewritten';
+        } catch (err) {
+          // The owner edited it between our read and our write: read again, once.
+          if (httpStatusOf(err) !== 412 || attempt >= 2) throw err;
+        }
       }
     },
   };

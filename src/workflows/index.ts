@@ -3,3 +3,4 @@ export { handleInboundMessage } from './handle-inbound-message';
 export { conversation } from './conversation';
 export { housekeeping } from './housekeeping';
 export { ownerAppointmentChange } from './owner-appointment-change';
+export { retention } from './retention';

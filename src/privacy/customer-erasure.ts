@@ -1,0 +1,99 @@
+// A customer's right to be forgotten: their messages, turns and rows deleted,
+// their appointments kept for the business without their name (in the database
+// and in the calendar), their workflow executions deleted from Temporal.
+//
+// The order makes it safe to repeat and to race a message arriving meanwhile:
+// 1. their conversation is terminated, so no turn of theirs runs (or books) now;
+// 2. the calendar events and 3. the Temporal executions are cleaned while the
+//    rows that name them still exist: if either fails, nothing is lost and the
+//    same command, run again, finds the customer and carries on;
+// 4. one transaction deletes the rows (see eraseCustomerRows: a message being
+//    recorded for them waits, then fails and is retried as from a new customer);
+// 5. whatever a message arriving during 1–4 added (a restarted conversation, its
+//    message workflow, a booking) is named by the rows the transaction deleted,
+//    and is cleaned the same way.
+// Afterwards the customer is unknown: erasing again finds nobody (zero counts),
+// and if they write again they are a new customer.
+import { loadBusiness } from '../booking/business';
+import { calendarFor, type BusinessCalendar } from '../calendar/google-calendar';
+import { customerAppointments, eraseCustomerRows, workflowIdsOfMessages } from '../db/customer-records';
+import { conversationWorkflowId } from '../workflows/conversation-id';
+import { findCustomer, type PrivacyDependencies } from './customer-data';
+import { deleteWorkflows, findCustomerWorkflows, stopConversations } from './customer-workflows';
+
+export interface ErasureReport {
+  customers: number;
+  messages: number;
+  turns: number;
+  modelUsageDetached: number;
+  appointmentsAnonymised: number;
+  auditEntriesScrubbed: number;
+  calendarEventsRewritten: number;
+  workflowExecutionsDeleted: number;
+}
+
+const NOTHING: ErasureReport = {
+  customers: 0,
+  messages: 0,
+  turns: 0,
+  modelUsageDetached: 0,
+  appointmentsAnonymised: 0,
+  auditEntriesScrubbed: 0,
+  calendarEventsRewritten: 0,
+  workflowExecutionsDeleted: 0,
+};
+
+/** What an erased customer's event says instead of their name (the summary and description held it). */
+export function erasedEventText(serviceName: string): { summary: string; description: string } {
+  return { summary: `${serviceName} – customer erased`, description: 'Booked on WhatsApp by a customer whose details were erased at their request.' };
+}
+
+async function rewriteEvents(
+  calendar: BusinessCalendar | undefined,
+  appointments: Array<{ eventId: string | null; serviceName: string }>,
+  rewritten: Set<string>,
+) {
+  if (!calendar) return;
+  for (const { eventId, serviceName } of appointments) {
+    if (!eventId || rewritten.has(eventId)) continue;
+    if ((await calendar.rewriteEventText(eventId, erasedEventText(serviceName))) === 'rewritten') rewritten.add(eventId);
+  }
+}
+
+export async function eraseCustomer(
+  { db, temporal, calendarAccess }: PrivacyDependencies,
+  request: { phoneNumberId: string; identifier: string; userEmail: string },
+): Promise<ErasureReport> {
+  const { business, customerIds } = await findCustomer(db, request.phoneNumberId, request.identifier);
+  if (!customerIds) return NOTHING;
+
+  await stopConversations(temporal, customerIds);
+
+  const calendar = calendarFor((await loadBusiness(db, business.id)).booking, calendarAccess);
+  const appointments = await customerAppointments(db, customerIds);
+  const rewritten = new Set<string>();
+  await rewriteEvents(calendar, appointments, rewritten);
+
+  const messageWorkflowIds = await workflowIdsOfMessages(db, customerIds);
+  const workflows = await findCustomerWorkflows(temporal, {
+    businessId: business.id,
+    customerIds,
+    messageWorkflowIds,
+    appointmentIds: appointments.map((a) => a.id),
+  });
+  const deletedRuns = new Set<string>();
+  const byId = (ids: string[]) => ids.map((workflowId) => ({ workflowId }));
+  await deleteWorkflows(temporal, [...workflows, ...byId(messageWorkflowIds), ...byId(customerIds.map(conversationWorkflowId))], deletedRuns);
+
+  const erased = await eraseCustomerRows(db, {
+    businessId: business.id,
+    customerIds,
+    audit: { userEmail: request.userEmail, counts: { calendarEventsRewritten: rewritten.size, workflowExecutionsDeleted: deletedRuns.size } },
+  });
+
+  await rewriteEvents(calendar, erased.appointments, rewritten);
+  await deleteWorkflows(temporal, byId([...erased.workflowIds, ...customerIds.map(conversationWorkflowId)]), deletedRuns);
+
+  const { workflowIds: _w, appointments: _a, ...rows } = erased;
+  return { ...rows, calendarEventsRewritten: rewritten.size, workflowExecutionsDeleted: deletedRuns.size };
+}
