@@ -72,9 +72,12 @@ const ACTIVITY_SOURCES: Record<keyof Activities, FailureSource | 'database'> = {
   loadConversation: 'database',
   enqueueInConversation: 'database',
   expireParkedStatuses: 'database',
+  retentionPolicies: 'database',
+  purgeExpired: 'database',
   mirrorConversationState: 'database',
   handBackDelay: 'database',
   recordTurn: 'database',
+  checkTurnLimits: 'database',
   findAppointmentForChange: 'database',
   changeAppointmentAsOwner: 'calendar',
 };

@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { createBookingActivities } from '../../src/activities/booking';
 import { createLedgerActivities } from '../../src/activities/ledger';
-import { createModelActivities, createOpenAIModel } from '../../src/activities/model';
+import { createOpenAIModel } from '../../src/activities/model';
 import { createSendingActivities } from '../../src/activities/sending';
 import { runAgentLoop } from '../../src/agent/loop';
 import { buildSystemPrompt } from '../../src/agent/prompt';
 import type { ChatMessage } from '../../src/agent/types';
 import { calendarAccess, loadConfig, requireDatabaseUrl } from '../../src/config';
+import { secretsKeyring } from '../../src/crypto/secrets';
 import { createDatabase } from '../../src/db/client';
 import { createGraphClient } from '../../src/whatsapp/graph-client';
 import { isValidSignature } from '../../src/whatsapp/signature';
@@ -36,13 +37,25 @@ function firstTextMessage(payload: unknown): Incoming | undefined {
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDatabase(requireDatabaseUrl(config));
+  const secrets = secretsKeyring(config.SECRETS_ENCRYPTION_KEYS);
+  // The model called directly: the usage ledger belongs to the workflow's activity, outside this baseline.
+  const model = createOpenAIModel({
+    apiKey: config.OPENAI_API_KEY,
+    baseURL: config.OPENAI_BASE_URL,
+    model: config.OPENAI_MODEL,
+    maxOutputTokens: config.MODEL_MAX_OUTPUT_TOKENS,
+  });
   // The same steps as the workflow's activities, called directly: no conversation hand-off, no retries.
   const steps = {
-    ...createLedgerActivities({ db, maxIterations: config.AGENT_MAX_ITERATIONS }),
-    ...createModelActivities({ model: createOpenAIModel({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL }) }),
-    ...createBookingActivities({ db, calendarAccess: calendarAccess(config) }),
+    ...createLedgerActivities({
+      db,
+      maxIterations: config.AGENT_MAX_ITERATIONS,
+      historyBudget: { maxInboundChars: config.INBOUND_TEXT_MAX_CHARS, maxTokens: config.HISTORY_MAX_TOKENS },
+    }),
+    ...createBookingActivities({ db, calendarAccess: { ...calendarAccess(config), secrets } }),
     ...createSendingActivities({
       db,
+      secrets,
       whatsapp: createGraphClient({ baseUrl: config.GRAPH_API_BASE_URL, version: config.GRAPH_API_VERSION, accessToken: config.WHATSAPP_ACCESS_TOKEN }),
     }),
   };
@@ -66,10 +79,10 @@ async function main(): Promise<void> {
     const end = await runAgentLoop(
       messages,
       {
-        callModel: steps.callModel,
+        callModel: (input) => model.complete(input.messages, input.tools),
         runTool: async (call) => (await steps.runTool({ businessId: business.id, customerId, call, bookingKey: `sync-${runId}:${call.id}` })).content,
       },
-      config.AGENT_MAX_ITERATIONS,
+      { maxIterations: config.AGENT_MAX_ITERATIONS, maxToolCallsPerReply: config.MAX_TOOL_CALLS_PER_REPLY },
     );
     const text = (end.kind === 'answered' && end.text) || 'Sorry, something went wrong.';
     await steps.sendReply({

@@ -12,6 +12,7 @@ import { startLocalPostgres, type LocalPostgres } from '../../src/local/postgres
 import { findFreePort } from '../../src/local/processes';
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from '../../src/local/temporal';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { dataConverterFor } from '../../src/temporal/data-converter';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { cpuSecondsOf } from './services';
 
@@ -21,6 +22,11 @@ export const BENCH_SECRETS = {
   whatsappToken: 'bench-whatsapp-token',
   googleToken: 'bench-google-token',
   openaiKey: 'bench-openai-key',
+  // Histories are encrypted in the benchmark as in production, so the codec's cost is measured.
+  payloadKeys: 'bench1:YmVuY2gtcGF5bG9hZC1rZXktLS0tLS0tLS0tLS0tLS0=',
+  // The API and worker run as production processes, which need every secret (src/config.ts).
+  secretsKeys: 'bench1:YmVuY2gtc2VjcmV0cy1rZXktLS0tLS0tLS0tLS0tMzI=',
+  logHashKey: 'bench-log-hash-key',
 };
 
 export interface Infra {
@@ -69,7 +75,7 @@ export async function startInfra(log: (line: string) => void): Promise<Infra> {
 
     const connection = await Connection.connect({ address: server.address });
     cleanups.push(() => connection.close());
-    const temporal = new Client({ connection, namespace: 'default' });
+    const temporal = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor({ TEMPORAL_PAYLOAD_KEYS: BENCH_SECRETS.payloadKeys }) });
     const db = createDatabase(postgres.url, { maxConnections: 4 });
     cleanups.push(() => db.$disconnect());
 
@@ -89,11 +95,20 @@ export async function startInfra(log: (line: string) => void): Promise<Infra> {
       async createBusiness(label) {
         const phoneNumberId = String(900000000000000 + ++phoneNumberCounter);
         const { id } = await seedDemoBusiness(db, phoneNumberId, { googleCalendarId: `${label}-${SANDBOX_CALENDAR_ID}` });
-        // Answer as soon as a message arrives (no burst window), and never run out of places:
-        // the benchmark measures the machinery, not the booking rules.
+        // Answer as soon as a message arrives (no burst window), and never run out of places, turns or tokens:
+        // the benchmark measures the machinery, not the booking rules or the abuse limits.
         await db.business.update({
           where: { id },
-          data: { name: `Bench ${label}`, replyQuietWindowMs: 0, replyMaxWaitMs: 0, maxSimultaneousAppointments: 1_000_000, minNoticeMinutes: 0 },
+          data: {
+            name: `Bench ${label}`,
+            replyQuietWindowMs: 0,
+            replyMaxWaitMs: 0,
+            maxSimultaneousAppointments: 1_000_000,
+            minNoticeMinutes: 0,
+            customerTurnsPerMinute: 1_000_000,
+            customerTurnsPerDay: 1_000_000,
+            dailyTokenBudget: 2_000_000_000,
+          },
         });
         return { id, phoneNumberId };
       },

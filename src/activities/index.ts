@@ -4,15 +4,18 @@
 // them together for the worker.
 import type { Client } from '@temporalio/client';
 import type { CalendarAccess } from '../calendar/google-calendar';
+import type { Keyring } from '../crypto/keyring';
 import type { Database } from '../db/client';
 import type { WhatsAppSender } from '../whatsapp/graph-client';
 import type { Activities } from '../workflows/activity-contracts';
 import { createBookingActivities } from './booking';
 import { createConversationStateActivities } from './conversation-state';
 import { createHandoffActivities, type HandoffDependencies } from './handoff';
-import { createLedgerActivities } from './ledger';
+import { createLedgerActivities, type LedgerDependencies } from './ledger';
+import { createLimitActivities } from './limits';
 import { createModelActivities, type ChatModel } from './model';
 import { createOwnerAppointmentActivities } from './owner-appointments';
+import { createRetentionActivities } from './retention';
 import { createSendingActivities } from './sending';
 
 export { HISTORY_LIMIT } from './ledger';
@@ -23,21 +26,29 @@ export interface ActivityDependencies {
   temporal: Client;
   model: ChatModel;
   whatsapp: WhatsAppSender;
+  /** SECRETS_ENCRYPTION_KEYS: opens the secrets businesses gave us (WhatsApp tokens, Google refresh tokens). */
+  secrets: Keyring;
   calendarAccess: CalendarAccess;
   maxIterations: number;
+  /** What the model reads and may do per turn (ledger.ts); the defaults when left out. */
+  maxToolCallsPerReply?: LedgerDependencies['maxToolCallsPerReply'];
+  historyBudget?: LedgerDependencies['historyBudget'];
   /** See createSendingActivities. */
   sendConfirmationWaitMs?: number;
   conversationTiming?: HandoffDependencies['conversationTiming'];
 }
 
-export function createActivities(deps: ActivityDependencies): Activities {
+export function createActivities(given: ActivityDependencies): Activities {
+  const deps = { ...given, calendarAccess: { ...given.calendarAccess, secrets: given.secrets } };
   return {
     ...createConversationStateActivities(deps),
     ...createLedgerActivities(deps),
     ...createHandoffActivities(deps),
     ...createModelActivities(deps),
+    ...createLimitActivities(deps),
     ...createBookingActivities(deps),
     ...createSendingActivities(deps),
     ...createOwnerAppointmentActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }

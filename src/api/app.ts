@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Client } from '@temporalio/client';
 import { calendarAccess, type Config } from '../config';
+import { secretsKeyring } from '../crypto/secrets';
 import type { Database } from '../db/client';
 import { loggerOptions } from '../observability/logger';
 import { createBusinessDirectory } from './business-directory';
@@ -11,14 +12,28 @@ import { RouteLogController } from './request-log';
 import { healthRoutes } from './health-routes';
 import { webhookRoutes } from './webhook-routes';
 import { adminConsole } from './admin';
+import { CODEC_PATH, codecRoutes } from './codec-routes';
 
 export interface AppDependencies {
-  config: Pick<Config, 'APP_SECRET' | 'VERIFY_TOKEN' | 'WEBHOOK_BODY_LIMIT_BYTES' | 'WEBHOOK_MAX_IN_FLIGHT' | 'TEMPORAL_TASK_QUEUE' | 'LOG_LEVEL'> &
+  config: Pick<
+    Config,
+    | 'APP_SECRET'
+    | 'VERIFY_TOKEN'
+    | 'WEBHOOK_BODY_LIMIT_BYTES'
+    | 'WEBHOOK_MAX_IN_FLIGHT'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'SECRETS_ENCRYPTION_KEYS'
+    | 'LOG_LEVEL'
+    | 'HTTP_REQUEST_TIMEOUT_MS'
+    | 'HTTP_IDLE_TIMEOUT_MS'
+    | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'
+  > &
     Partial<
       Pick<
         Config,
         | 'TRACE_LOG_PII'
-        | 'NODE_ENV'
+        | 'WEBHOOK_MAX_IN_FLIGHT_PER_BUSINESS'
+        | 'isDevelopment'
         | 'PUBLIC_URL'
         | 'GOOGLE_CALENDAR_ROOT_URL'
         | 'GOOGLE_OAUTH_CLIENT_ID'
@@ -28,6 +43,7 @@ export interface AppDependencies {
         | 'GOOGLE_CALENDAR_ACCESS_TOKEN'
         | 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE'
         | 'TEMPORAL_UI_URL'
+        | 'CODEC_AUTH_TOKEN'
         | 'TEMPORAL_NAMESPACE'
       >
     >;
@@ -44,6 +60,7 @@ export async function buildApp({ config, db, temporal, logDestination, adminSign
     logger: { ...loggerOptions(config.LOG_LEVEL, 'api'), ...(logDestination ? { stream: logDestination } : {}) },
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
     logController: new RouteLogController(),
+    ...httpTimeouts(config),
   });
   // Fastify's own 404 logs and answers the URL as sent, query string included: Meta's
   // handshake sent to a slightly wrong URL (a trailing slash) put the verify token in the log.
@@ -55,6 +72,7 @@ export async function buildApp({ config, db, temporal, logDestination, adminSign
     verifyToken: config.VERIFY_TOKEN,
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
     maxInFlight: config.WEBHOOK_MAX_IN_FLIGHT,
+    maxInFlightPerBusiness: config.WEBHOOK_MAX_IN_FLIGHT_PER_BUSINESS,
     db,
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -65,13 +83,38 @@ export async function buildApp({ config, db, temporal, logDestination, adminSign
     prefix: '/admin',
     db,
     appSecret: config.APP_SECRET,
-    // Secure cookies are not sent back over plain HTTP, which only development and tests use.
-    secureCookies: !['development', 'test'].includes(config.NODE_ENV ?? 'production'),
+    // Secure cookies are not sent back over plain HTTP, which only development (and the tests, which run as development) use.
+    secureCookies: !config.isDevelopment,
     signInRateLimitPerMinute: adminSignInRateLimitPerMinute,
     calendar: { oauthClient: calendarAccess(config).oauthClient, rootUrl: config.GOOGLE_CALENDAR_ROOT_URL, publicUrl: config.PUBLIC_URL },
     temporal: { client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE },
     calendarAccess: calendarAccess(config),
+    secrets: secretsKeyring(config.SECRETS_ENCRYPTION_KEYS),
     temporalUi: config.TEMPORAL_UI_URL ? { url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE ?? 'default' } : undefined,
   });
+  // Decrypts histories for the Web UI and the CLI with the very codecs this app's Temporal client writes with.
+  await app.register(codecRoutes, {
+    prefix: CODEC_PATH,
+    db,
+    codecs: temporal.options.loadedDataConverter.payloadCodecs,
+    authToken: config.CODEC_AUTH_TOKEN,
+    uiOrigin: config.TEMPORAL_UI_URL && new URL(config.TEMPORAL_UI_URL).origin,
+  });
   return app;
+}
+
+/**
+ * Node checks the header and request deadlines only every `connectionsCheckingInterval` (30 s by default,
+ * which would let a stalled request live up to twice its deadline), so the check runs at a quarter of it.
+ */
+function httpTimeouts(config: Pick<Config, 'HTTP_REQUEST_TIMEOUT_MS' | 'HTTP_IDLE_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'>) {
+  return {
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      headersTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(config.HTTP_REQUEST_TIMEOUT_MS / 4))),
+    },
+  };
 }

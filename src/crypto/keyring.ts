@@ -30,7 +30,11 @@ export class KeyringError extends Error {
 export function parseKeyring(value: string, name: string): Keyring {
   const keys = new Map<string, Buffer>();
   let currentId: string | undefined;
-  for (const [index, entry] of value.split(',').map((e) => e.trim()).filter(Boolean).entries()) {
+  for (const [index, entry] of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .entries()) {
     const colon = entry.indexOf(':');
     const id = colon > 0 ? entry.slice(0, colon) : '';
     if (!KEY_ID.test(id)) throw new KeyringError(`${name}: entry ${index + 1} must be "id:base64key" with an id of letters, digits, ".", "_" or "-"`);

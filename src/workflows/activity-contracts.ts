@@ -6,6 +6,7 @@ import type { OwnerChange } from '../booking/owner-notice';
 import type { ChoiceOption } from '../whatsapp/interactive';
 import type { BusinessHours } from '../agent/handover';
 import type { ControlState } from './control';
+import type { TurnWindow } from '../limit-windows';
 import type { ArrivedMessage } from './signals';
 import type { InboundMessageInput, ToolEffect, ToolResult } from './types';
 
@@ -18,6 +19,8 @@ export interface LedgerActivities {
     business: BusinessProfile;
     history: ChatMessage[];
     maxIterations: number;
+    /** See AgentLimits. */
+    maxToolCallsPerReply: number;
     /** Opening hours with dated exceptions, and whether a message outside them marks the conversation for a person. */
     hours: BusinessHours;
     flagOutsideHours: boolean;
@@ -26,13 +29,36 @@ export interface LedgerActivities {
   expireParkedStatuses(): Promise<number>;
 }
 
+/** Message retention (Business.messageRetentionDays), run daily by the retention schedule. */
+export interface RetentionActivities {
+  retentionPolicies(): Promise<Array<{ businessId: string; retentionDays: number }>>;
+  /**
+   * Deletes the business's messages and turns created before `before` (ISO) and unlinks its model usage of
+   * then from the customer, in batches for a bounded time; `more` when some are left for another call.
+   */
+  purgeExpired(input: { businessId: string; before: string }): Promise<{ messages: number; turns: number; modelUsageDetached: number; more: boolean }>;
+}
+
 export interface HandoffActivities {
   /** Hands a recorded message to its customer's conversation, starting the conversation if none runs. */
   enqueueInConversation(input: { businessId: string; customerId: string; phoneNumberId: string; message: ArrivedMessage }): Promise<void>;
 }
 
 export interface ModelActivities {
-  callModel(input: { messages: ChatMessage[]; tools: ToolDefinition[] }): Promise<ModelReply>;
+  /** Calls the model and records the call's token usage for the business (and customer) it was made for. */
+  callModel(input: { messages: ChatMessage[]; tools: ToolDefinition[]; businessId: string; customerId: string }): Promise<ModelReply>;
+}
+
+/** Why a turn may not call the model: a customer's turn limit, or the business's daily token budget. */
+export type TurnAllowance =
+  | { kind: 'allowed' }
+  /** `notify`: this turn sends the one notice; the customer's other turns stay silent until they are answered again. */
+  | { kind: 'customer-limit'; window: TurnWindow; notify: boolean }
+  | { kind: 'budget-spent' };
+
+export interface LimitActivities {
+  /** Counts the customer's turns and the business's tokens as of `atMs` (the turn's time); flags a spent budget for the owner. */
+  checkTurnLimits(input: { businessId: string; customerId: string; atMs: number }): Promise<TurnAllowance>;
 }
 
 export interface BookingActivities {
@@ -119,6 +145,8 @@ export type Activities = ConversationStateActivities &
   LedgerActivities &
   HandoffActivities &
   ModelActivities &
+  LimitActivities &
   BookingActivities &
   SendingActivities &
-  OwnerAppointmentActivities;
+  OwnerAppointmentActivities &
+  RetentionActivities;

@@ -15,6 +15,8 @@ import { SANDBOX_CALENDAR_ID, seedDemoBusiness } from '../../src/db/demo-busines
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { createGraphClient } from '../../src/whatsapp/graph-client';
 import { createWorker } from '../../src/worker/create-worker';
+import { encryptingDataConverter, FAILURE_CONVERTER_PATH, payloadKeyring } from '../../src/temporal/data-converter';
+import { secretsKeyring } from '../../src/crypto/secrets';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export const TEST_APP_SECRET = 'test-app-secret';
@@ -23,6 +25,16 @@ export const TEST_ACCESS_TOKEN = 'test-access-token';
 export const DEMO_PHONE_NUMBER_ID = '100000000000001';
 export const TEST_GOOGLE_TOKEN = 'test-google-token';
 export const TEST_OPENAI_KEY = 'test-openai-key';
+/** max_tokens of the worker's model calls (MODEL_MAX_OUTPUT_TOKENS). */
+export const TEST_MODEL_MAX_OUTPUT_TOKENS = 600;
+/** Every integration test writes encrypted histories, as production does; the first key encrypts. */
+export const TEST_PAYLOAD_KEYS = 'test2:dGVzdC1wYXlsb2FkLWtleS10d28tLS0tLS0tLS0tLS0=,test1:dGVzdC1wYXlsb2FkLWtleS1vbmUtLS0tLS0tLS0tLS0=';
+export const TEST_CODEC_AUTH_TOKEN = 'test-codec-auth-token';
+/** How the stack's clients and worker read and write payloads; for tests that replay or decode histories themselves. */
+export const TEST_DATA_CONVERTER = encryptingDataConverter(payloadKeyring({ TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS }));
+/** Seals the secrets businesses give (refresh tokens, WhatsApp tokens) in the stack's database. */
+export const TEST_SECRETS_KEYS = 'stest1:dGVzdC1zZWNyZXRzLWtleS1vbmUtLS0tLS0tLS0tLS0=';
+export const TEST_SECRETS = secretsKeyring(TEST_SECRETS_KEYS);
 export const TEST_OAUTH_CLIENT = { clientId: 'test-oauth-client.apps.googleusercontent.com', clientSecret: 'test-oauth-client-secret' };
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -30,7 +42,7 @@ let runtimeInstalled = false;
 
 /** The workflow bundle, built once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
   return bundle;
 }
 
@@ -57,6 +69,10 @@ export interface StackOptions {
   maxIterations?: number;
   /** Client-side timeouts, short in tests that make a stand-in hang. */
   modelTimeoutMs?: number;
+  /** max_tokens of every model call; TEST_MODEL_MAX_OUTPUT_TOKENS by default. */
+  modelMaxOutputTokens?: number;
+  /** MAX_TOOL_CALLS_PER_REPLY of the in-process worker; the worker's default (3) when absent. */
+  maxToolCallsPerReply?: number;
   graphTimeoutMs?: number;
   calendarTimeoutMs?: number;
   /** false: no worker in this process; tests start one with workerProcessEnv() and kill it at will. */
@@ -78,6 +94,8 @@ export interface StackOptions {
    * connect calendars, and the worker books with the refresh tokens it stores.
    */
   googleOAuth?: boolean;
+  /** TEMPORAL_UI_URL for the app: the origin its codec server lets a browser call it from. */
+  temporalUiUrl?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -97,13 +115,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     NativeConnection.connect({ address }),
     Connection.connect({ address }),
   ]);
-  const temporal = new Client({ connection, namespace: 'default' });
+  const temporal = new Client({ connection, namespace: 'default', dataConverter: TEST_DATA_CONVERTER });
   const oauthClient = options.googleOAuth
     ? { ...TEST_OAUTH_CLIENT, authBaseUrl: `${sandbox.url}/o/oauth2/v2/auth`, tokenUrl: `${sandbox.url}/token` }
     : undefined;
   const { id: businessId } = await seedDemoBusiness(database.db, DEMO_PHONE_NUMBER_ID, { googleCalendarId: SANDBOX_CALENDAR_ID });
-  // A short quiet window keeps single-message tests fast; burst tests set their own.
-  await database.db.business.update({ where: { id: businessId }, data: { replyQuietWindowMs: 100, replyMaxWaitMs: 1000 } });
+  // A short quiet window keeps single-message tests fast; burst tests set their own. Tests write far faster
+  // than any customer and call the model all day: the limit tests (cost-limits) set the limits they test.
+  await database.db.business.update({
+    where: { id: businessId },
+    data: { replyQuietWindowMs: 100, replyMaxWaitMs: 1000, customerTurnsPerMinute: 60, customerTurnsPerDay: 10_000, dailyTokenBudget: 100_000_000 },
+  });
 
   const worker: Worker | undefined =
     options.inProcessWorker === false
@@ -112,12 +134,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           connection: nativeConnection,
           namespace: 'default',
           taskQueue,
+          dataConverter: TEST_DATA_CONVERTER,
           workflowBundle: await workflowBundle(),
           shutdownGraceTime: '1 second',
           dependencies: {
             db: database.db,
             temporal,
-            model: createOpenAIModel({ apiKey: TEST_OPENAI_KEY, baseURL: `${sandbox.url}/v1`, model: 'gpt-4o-mini', timeoutMs: options.modelTimeoutMs }),
+            model: createOpenAIModel({
+              apiKey: TEST_OPENAI_KEY,
+              baseURL: `${sandbox.url}/v1`,
+              model: 'gpt-4o-mini',
+              maxOutputTokens: options.modelMaxOutputTokens ?? TEST_MODEL_MAX_OUTPUT_TOKENS,
+              timeoutMs: options.modelTimeoutMs,
+            }),
             whatsapp: createGraphClient({
               baseUrl: sandbox.url,
               version: 'v23.0',
@@ -130,16 +159,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               timeoutMs: options.calendarTimeoutMs,
               oauthClient,
             },
+            secrets: TEST_SECRETS,
             maxIterations: options.maxIterations ?? 4,
+            maxToolCallsPerReply: options.maxToolCallsPerReply,
             conversationTiming: options.conversationTiming,
           },
         });
   const workerRun = worker?.run();
 
   const config = loadConfig({
+    NODE_ENV: 'development',
     APP_SECRET: TEST_APP_SECRET,
     VERIFY_TOKEN: TEST_VERIFY_TOKEN,
     TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
+    CODEC_AUTH_TOKEN: TEST_CODEC_AUTH_TOKEN,
+    ...(options.temporalUiUrl && { TEMPORAL_UI_URL: options.temporalUiUrl }),
     LOG_LEVEL: options.apiLog?.level ?? 'silent',
     TRACE_LOG_PII: options.traceLogPii ? 'true' : 'false',
     // The calendar as the worker opens it: clearing the console's "Try it" test bookings removes their events.
@@ -180,11 +216,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     webhookUrl,
     businessId,
     workerProcessEnv: () => ({
-      NODE_ENV: 'test',
+      NODE_ENV: 'development',
       LOG_LEVEL: 'info',
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: address,
       TEMPORAL_TASK_QUEUE: taskQueue,
+      TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+      SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
       OPENAI_BASE_URL: `${sandbox.url}/v1`,
       OPENAI_API_KEY: TEST_OPENAI_KEY,
       GRAPH_API_BASE_URL: sandbox.url,
@@ -192,6 +230,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       GOOGLE_CALENDAR_ROOT_URL: sandbox.url,
       GOOGLE_CALENDAR_ACCESS_TOKEN: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN,
       AGENT_MAX_ITERATIONS: String(options.maxIterations ?? 4),
+      MODEL_MAX_OUTPUT_TOKENS: String(options.modelMaxOutputTokens ?? TEST_MODEL_MAX_OUTPUT_TOKENS),
       ...(oauthClient && {
         GOOGLE_OAUTH_CLIENT_ID: oauthClient.clientId,
         GOOGLE_OAUTH_CLIENT_SECRET: oauthClient.clientSecret,
