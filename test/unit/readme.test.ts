@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { duration, renderOutcomes, renderReadme, renderRetryTable } from '../../src/docs/readme-sections';
+import { CONFIG_VARIABLES } from '../../src/config';
 import { DATABASE_STEP, totalBackoffMs } from '../../src/workflows/retry-policies';
 import { TURN_OUTCOMES } from '../../src/workflows/types';
 
@@ -39,4 +40,10 @@ test.each([
 
 test('the database steps keep trying for about four minutes', () => {
   expect(totalBackoffMs(DATABASE_STEP)).toBe(200 + 400 + 800 + 1600 + 3200 + 6400 + 23 * 10_000);
+});
+
+test('every setting the configuration reads has a row in the README', () => {
+  const start = readme.indexOf('## Configuration');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  expect(CONFIG_VARIABLES.filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
 });
