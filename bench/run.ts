@@ -121,6 +121,8 @@ function commonEnv(infra: Infra): Record<string, string> {
     GRAPH_API_BASE_URL: infra.sandbox.url,
     GOOGLE_CALENDAR_ROOT_URL: infra.sandbox.url,
     GOOGLE_CALENDAR_ACCESS_TOKEN: BENCH_SECRETS.googleToken,
+    // The bench loads one business, so it may take every place, as before places were shared between businesses.
+    WEBHOOK_MAX_IN_FLIGHT_PER_BUSINESS: '256',
   };
 }
 
