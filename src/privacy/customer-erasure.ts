@@ -43,6 +43,16 @@ const NOTHING: ErasureReport = {
   workflowExecutionsDeleted: 0,
 };
 
+/** The customer's calendar events carry their name, and this process cannot open the business's calendar: nothing is erased. */
+export class CalendarNeededError extends Error {
+  override name = 'CalendarNeededError';
+  constructor(events: number) {
+    super(
+      `Nothing was erased: ${events} of the customer's appointments have calendar events that carry their name, and this process has no Google credentials for the business's calendar. Run it with the worker's GOOGLE_* settings.`,
+    );
+  }
+}
+
 /** What an erased customer's event says instead of their name (the summary and description held it). */
 export function erasedEventText(serviceName: string): { summary: string; description: string } {
   return { summary: `${serviceName} – customer erased`, description: 'Booked on WhatsApp by a customer whose details were erased at their request.' };
@@ -67,9 +77,13 @@ export async function eraseCustomer(
   const { business, customerIds } = await findCustomer(db, request.phoneNumberId, request.identifier);
   if (!customerIds) return NOTHING;
 
+  // Checked before anything changes: once the rows are gone, nothing would say which events still carry their name.
+  const calendar = calendarFor((await loadBusiness(db, business.id)).booking, calendarAccess);
+  const withEvents = (await customerAppointments(db, customerIds)).filter((a) => a.eventId).length;
+  if (!calendar && withEvents > 0) throw new CalendarNeededError(withEvents);
+
   await stopConversations(temporal, customerIds);
 
-  const calendar = calendarFor((await loadBusiness(db, business.id)).booking, calendarAccess);
   const appointments = await customerAppointments(db, customerIds);
   const rewritten = new Set<string>();
   await rewriteEvents(calendar, appointments, rewritten);

@@ -27,11 +27,14 @@ const WA_ID = '34655123987';
 const NAME = 'Valentina Erasmo';
 const TEXT = 'Bartholomew the cat needs me on Tuesdays, can I book a haircut?';
 
-async function customerCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `npm run customer -- <args>` with the worker's environment. */
+const customerCli = (...args: string[]) => customerCliWith(stack.workerProcessEnv(), ...args);
+
+async function customerCliWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, [require.resolve('tsx/cli'), 'src/cli/customer.ts', ...args], {
       cwd: root,
-      env: { PATH: process.env.PATH, ...stack.workerProcessEnv() },
+      env: { PATH: process.env.PATH, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -126,6 +129,11 @@ test('a customer who booked on WhatsApp is exported whole, then erased everywher
   expect(unknownCustomer).toMatchObject({ code: 2, stderr: expect.stringContaining('no customer with that wa_id or BSUID') });
   expect(await customerCli('export', '999999999999', WA_ID)).toMatchObject({ code: 2, stderr: expect.stringContaining('No business has phone_number_id') });
   expect((await customerCli('erase', DEMO_PHONE_NUMBER_ID, WA_ID)).code).toBe(2); // no --yes, no terminal: nothing is done
+  // Without the calendar the worker uses, the event would keep the name after the rows that point to it are gone: refused.
+  const { GOOGLE_CALENDAR_ROOT_URL: _root, GOOGLE_CALENDAR_ACCESS_TOKEN: _token, GOOGLE_OAUTH_CLIENT_ID: _id, ...withoutCalendar } = stack.workerProcessEnv();
+  const refused = await customerCliWith(withoutCalendar, 'erase', DEMO_PHONE_NUMBER_ID, WA_ID, '--yes');
+  expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('Nothing was erased') });
+  expect(await db.customer.count({ where: { waId: WA_ID } })).toBe(1);
 
   // Erase.
   const erased = await customerCli('erase', DEMO_PHONE_NUMBER_ID, WA_ID, '--yes');
