@@ -19,6 +19,8 @@ export const FailureType = {
   WhatsAppSendRefused: 'WhatsAppSendRefused',
   /** The customer has no ID we can send to. */
   RecipientUnknown: 'RecipientUnknown',
+  /** The business's daily model-token budget ran out during the turn: the model is not called again today. */
+  TokenBudgetSpent: 'TokenBudgetSpent',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
@@ -34,6 +36,7 @@ const SOURCE_OF: Record<FailureType, FailureSource> = {
   CalendarUnavailable: 'calendar',
   WhatsAppSendRefused: 'whatsapp',
   RecipientUnknown: 'whatsapp',
+  TokenBudgetSpent: 'model',
 };
 
 /** The ApplicationFailure behind a failure: an activity's failure wraps it; a local activity's arrives as it is. */

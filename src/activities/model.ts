@@ -8,7 +8,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/reso
 import { estimateTokens } from '../agent/history';
 import type { ChatMessage, ModelReply, ToolDefinition } from '../agent/types';
 import type { Database } from '../db/client';
-import { recordModelUsage } from '../db/usage';
+import { recordModelUsage, tokenBudgetSpent } from '../db/usage';
 import { FailureType } from '../failures';
 import type { ModelActivities } from '../workflows/activity-contracts';
 
@@ -21,6 +21,15 @@ export interface ChatModel {
 export function createModelActivities({ db, model }: { db: Database; model: ChatModel }): ModelActivities {
   return {
     async callModel({ messages, tools, businessId, customerId }) {
+      // Checked before every call, not only when the turn starts: otherwise every turn that started just
+      // under the budget would go on to make all its calls, and a burst of customers would overrun it many times.
+      if (await tokenBudgetSpent(db, businessId, new Date())) {
+        throw ApplicationFailure.create({
+          type: FailureType.TokenBudgetSpent,
+          message: "The business's daily model-token budget is spent",
+          nonRetryable: true,
+        });
+      }
       const reply = await model.complete(messages, tools);
       const usage = reply.usage ?? estimatedUsage(messages, tools, reply);
       try {

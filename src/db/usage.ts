@@ -75,6 +75,12 @@ export async function loadBusinessLimits(db: Database, businessId: string): Prom
   });
 }
 
+/** Whether the business has used its model tokens for today, as of `now`. */
+export async function tokenBudgetSpent(db: Database, businessId: string, now: Date): Promise<boolean> {
+  const business = await db.business.findUniqueOrThrow({ where: { id: businessId }, select: { timeZone: true, dailyTokenBudget: true } });
+  return (await tokensUsedSince(db, businessId, startOfLocalDay(now, business.timeZone))) >= business.dailyTokenBudget;
+}
+
 export async function setTokenBudgetFlag(db: Database, businessId: string, flaggedAt: Date | null): Promise<void> {
   await db.business.update({ where: { id: businessId }, data: { tokenBudgetExceededAt: flaggedAt } });
 }

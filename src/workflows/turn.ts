@@ -18,7 +18,7 @@ import type { ChatMessage, ToolCall, ToolDefinition } from '../agent/types';
 import { callModel, checkTurnLimits, loadConversation, markReadWithTyping, recordTurn, releaseBooking, runTool, sendReply } from './activities';
 import type { TurnAllowance } from './activity-contracts';
 import { needsPersonReasons } from './control';
-import { describeFailure, failureSourceOf, isModelFailure } from '../failures';
+import { describeFailure, failureSourceOf, failureTypeOf, FailureType, isModelFailure } from '../failures';
 import type { ToolEffect, TurnOutcome, TurnResult } from './types';
 
 export const FALLBACK_REPLY =
@@ -133,6 +133,10 @@ async function answer(spec: TurnSpec, progress: AgentProgress, appointments: Too
   } catch (err) {
     // An activity's failure, or a local activity's (loading the conversation), which arrives unwrapped.
     if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
+    // The budget ran out between two model calls of this turn (other turns spent it): the same honest answer as at the start.
+    if (failureTypeOf(err) === FailureType.TokenBudgetSpent) {
+      return send(spec, BUDGET_SPENT_REPLY, { outcome: 'budget-exceeded', toolCalls: progress.toolCalls, appointments, modelCalls: progress.modelCalls });
+    }
     // Classified by what failed, not by where it was caught: only the model's failures are model-failed.
     const outcome = isModelFailure(err) ? 'model-failed' : 'turn-failed';
     return send(spec, FALLBACK_REPLY, { outcome, toolCalls: progress.toolCalls, appointments, modelCalls: progress.modelCalls, error: describeFailure(err) });

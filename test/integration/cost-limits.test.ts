@@ -5,7 +5,7 @@
 // from the usage ledger, and once spent customers get an honest answer with no
 // model call while the owner sees the flag; every model call carries max_tokens.
 import type { IntakeReport } from '../../src/api/intake';
-import type { TokenUsageView } from '../../src/db/usage';
+import { tokenUsageToday, type TokenUsageView } from '../../src/db/usage';
 import type { BusinessSummary } from '../../src/db/business-admin';
 import { BUDGET_SPENT_REPLY, LIMIT_NOTICES } from '../../src/workflows/turn';
 import type { TurnResult } from '../../src/workflows/types';
@@ -54,6 +54,7 @@ async function post(from: string, text: string, timestamp: number): Promise<stri
 const say = (from: string, text: string) => deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from, text }));
 const repliesTo = (to: string) => stack.sandbox.graph.sent.filter((m) => m.to === to);
 const modelCalls = () => stack.sandbox.openai.requests.length;
+const tokensUsedToday = async () => (await tokenUsageToday(stack.database.db, stack.businessId))!.usedToday;
 
 afterEach(() => stack.sandbox.openai.reset());
 
@@ -155,6 +156,31 @@ test('a tiny daily budget: one turn spends it, the next gets an honest answer wi
   await db.business.update({ where: { id: stack.businessId }, data: { dailyTokenBudget: 100_000_000 } });
   expect(await say(from, 'Thanks!')).toMatchObject({ outcome: 'replied', modelCalls: 1 });
   expect((await db.business.findUniqueOrThrow({ where: { id: stack.businessId } })).tokenBudgetExceededAt).toBeNull();
+});
+
+test('a budget that runs out between two model calls of one turn stops the turn there, with the honest answer', async () => {
+  await limitTurns({ customerTurnsPerMinute: 60, customerTurnsPerDay: 1000 });
+  const db = stack.database.db;
+  const usedSoFar = await tokensUsedToday();
+  // One token left: the turn's first call may go (it spends far more), its second must not.
+  await db.business.update({ where: { id: stack.businessId }, data: { dailyTokenBudget: usedSoFar + 1, tokenBudgetExceededAt: null } });
+  const from = '34699100005';
+  stack.sandbox.openai.respondWith((messages) =>
+    messages.some((m) => m.role === 'tool') ? { content: 'You have no appointments.' } : { toolCalls: [{ name: 'list_my_appointments', arguments: {} }] },
+  );
+  const callsBefore = modelCalls();
+
+  try {
+    const result = await say(from, 'What have I booked?');
+    expect(result).toMatchObject({ outcome: 'budget-exceeded', replyText: BUDGET_SPENT_REPLY });
+    expect(result.toolCalls.map((c) => c.name)).toEqual(['list_my_appointments']);
+    // The second call was refused before it reached the model.
+    expect(modelCalls() - callsBefore).toBe(1);
+    const customer = await db.customer.findFirstOrThrow({ where: { businessId: stack.businessId, waId: from } });
+    expect(customer.needsPersonReason).toMatch(/budget/);
+  } finally {
+    await db.business.update({ where: { id: stack.businessId }, data: { dailyTokenBudget: 100_000_000, tokenBudgetExceededAt: null } });
+  }
 });
 
 test('every model call carries max_tokens, and a longer answer is cut with finish_reason "length"', async () => {
