@@ -94,6 +94,9 @@ function sameIdentity(a: CustomerRow, b: CustomerRow): boolean {
 async function absorb(tx: Database, absorbedId: string, survivorId: string): Promise<void> {
   await tx.message.updateMany({ where: { customerId: absorbedId }, data: { customerId: survivorId } });
   await tx.appointment.updateMany({ where: { customerId: absorbedId }, data: { customerId: survivorId } });
+  // Turns and usage too: the turn limits count the customer's turns, and an export must find all of them.
+  await tx.turn.updateMany({ where: { customerId: absorbedId }, data: { customerId: survivorId } });
+  await tx.modelUsage.updateMany({ where: { customerId: absorbedId }, data: { customerId: survivorId } });
   // Its IDs are released first: they are unique per business and about to be the survivor's.
   await tx.customer.update({ where: { id: absorbedId }, data: { waId: null, bsuid: null, mergedIntoId: survivorId } });
   await tx.customer.updateMany({ where: { mergedIntoId: absorbedId }, data: { mergedIntoId: survivorId } });
@@ -124,4 +127,6 @@ export async function rehomeMerged(db: Database, customerId: string): Promise<vo
   if (absorbed.customerId.in.length === 0) return;
   await db.message.updateMany({ where: absorbed, data: { customerId } });
   await db.appointment.updateMany({ where: absorbed, data: { customerId } });
+  await db.turn.updateMany({ where: absorbed, data: { customerId } });
+  await db.modelUsage.updateMany({ where: absorbed, data: { customerId } });
 }

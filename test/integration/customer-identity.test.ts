@@ -164,5 +164,9 @@ describe('through the webhook', () => {
     const contents = stack.sandbox.openai.requests.at(-1)!.messages.map((m) => m.content);
     expect(contents).toEqual(expect.arrayContaining(['first, by number', 'Hi by number', 'second, by BSUID', 'Hi by BSUID', 'third, with both']));
     expect(stack.sandbox.graph.sent.slice(-1).map((m) => m.to)).toEqual([waId]);
+    // Every turn and model call of both rows now counts for the one customer (the turn limits read these).
+    const turns = await stack.database.db.turn.findMany({ where: { customer: { OR: [{ waId }, { bsuid }] } }, select: { customerId: true } });
+    expect(turns.map((t) => t.customerId)).toEqual([live[0]!.id, live[0]!.id, live[0]!.id]);
+    expect(await stack.database.db.modelUsage.count({ where: { customerId: live[0]!.id } })).toBe(3);
   });
 });
