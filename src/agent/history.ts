@@ -30,25 +30,26 @@ export function estimateTokens(message: ChatMessage): number {
   return MESSAGE_OVERHEAD_TOKENS + Math.ceil((utf8Length(text) + utf8Length(calls)) / 3);
 }
 
+/** Characters as a reader sees them: a flag, a family emoji or an accented letter written as two code points is one. */
+const graphemes = (text: string) => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text), (s) => s.segment);
+
 /**
- * Cuts `text` after at most `maxChars` characters (code points, so no emoji or
- * other character is split in half) and at most `maxBytes` UTF-8 bytes, and says
- * in a note how many characters are missing. Text within both limits is returned as it is.
+ * Cuts `text` after at most `maxChars` characters (graphemes, so no emoji, flag
+ * or accented letter is split) and at most `maxBytes` UTF-8 bytes, and says in a
+ * note how many characters are missing. Text within both limits is returned as it is.
  */
 export function cutText(text: string, { maxChars = Infinity, maxBytes = Infinity }: { maxChars?: number; maxBytes?: number }): string {
-  let chars = 0;
+  const all = graphemes(text);
   let bytes = 0;
-  let end = 0;
-  for (const char of text) {
+  let kept = 0;
+  for (const char of all) {
     const size = utf8Length(char);
-    if (chars + 1 > maxChars || bytes + size > maxBytes) break;
-    chars++;
+    if (kept + 1 > maxChars || bytes + size > maxBytes) break;
+    kept++;
     bytes += size;
-    end += char.length;
   }
-  if (end === text.length) return text;
-  const missing = Array.from(text.slice(end)).length;
-  return `${text.slice(0, end)}\n[message cut: ${missing} more characters]`;
+  if (kept === all.length) return text;
+  return `${all.slice(0, kept).join('')}\n[message cut: ${all.length - kept} more characters]`;
 }
 
 /**
