@@ -21,8 +21,8 @@ export function WhatsAppTokenPage() {
     <section>
       <h1>WhatsApp access token</h1>
       <p className="muted">
-        Only for a number that belongs to this business’s own Meta app or system user. Without a token here, replies go out with the server’s token
-        (WHATSAPP_ACCESS_TOKEN).
+        Only for a number this business manages under its own system user in the same Meta app as this server (its webhooks are checked with that app’s secret).
+        Without a token here, replies go out with the server’s token (WHATSAPP_ACCESS_TOKEN).
       </p>
       {resource.data ? (
         <TokenForm businessId={businessId} token={resource.data.whatsappToken} onChange={(whatsappToken) => resource.setData({ whatsappToken })} />
