@@ -16,21 +16,16 @@
 // and if they write again they are a new customer.
 import { loadBusiness } from '../booking/business';
 import { calendarFor, type BusinessCalendar } from '../calendar/google-calendar';
-import { customerAppointments, eraseCustomerRows, workflowIdsOfMessages } from '../db/customer-records';
+import { customerAppointments, eraseCustomerRows, workflowIdsOfMessages, type ErasedRows } from '../db/customer-records';
 import { conversationWorkflowId } from '../workflows/conversation-id';
 import { findCustomer, type PrivacyDependencies } from './customer-data';
 import { deleteWorkflows, findCustomerWorkflows, stopConversations } from './customer-workflows';
 
-export interface ErasureReport {
-  customers: number;
-  messages: number;
-  turns: number;
-  modelUsageDetached: number;
-  appointmentsAnonymised: number;
-  auditEntriesScrubbed: number;
+/** The database's counts, and what was done outside it. */
+export type ErasureReport = Omit<ErasedRows, 'workflowIds' | 'appointments'> & {
   calendarEventsRewritten: number;
   workflowExecutionsDeleted: number;
-}
+};
 
 const NOTHING: ErasureReport = {
   customers: 0,

@@ -43,6 +43,7 @@ const signedInPages: ConsolePage[] = [
   { name: 'settings', path: () => `${business()}/settings`, loaded: (page) => page.getByRole('group', { name: 'Monday' }) },
   { name: 'prompt', path: () => `${business()}/prompt`, loaded: (page) => page.getByLabel('Personality') },
   { name: 'try-it', path: () => `${business()}/try-it`, loaded: (page) => page.getByLabel('Message') },
+  { name: 'whatsapp', path: () => `${business()}/whatsapp`, loaded: (page) => page.getByLabel('Access token') },
   { name: 'calendar', path: () => `${business()}/calendar`, loaded: (page) => page.getByRole('button', { name: 'Connect Google Calendar' }) },
   { name: 'users', path: () => `${business()}/users`, loaded: (page) => page.getByRole('main').getByText(INVITEE, { exact: true }) },
   { name: 'audit', path: () => `${business()}/audit`, loaded: (page) => page.getByRole('main').getByText(INVITEE).first() },
