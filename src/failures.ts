@@ -96,3 +96,13 @@ export function describeFailure(err: TemporalFailure): string {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   return cause?.message ?? err.message;
 }
+
+/**
+ * A failure's class for traces and metrics: the ApplicationFailure's type, else the error's class
+ * (some clients throw errors whose `name` is the generic "Error", such as openai's APIError subclasses).
+ */
+export function failureClass(err: unknown): string {
+  if (err instanceof ApplicationFailure && err.type) return err.type;
+  if (!(err instanceof Error)) return 'Unknown';
+  return err.name !== 'Error' ? err.name : err.constructor.name;
+}

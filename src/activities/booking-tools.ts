@@ -41,7 +41,10 @@ const answer = (value: unknown): string => JSON.stringify(value);
 
 function fromOutcome(outcome: BookingOutcome, kind: ToolEffect['kind']): ToolResult {
   if (!outcome.ok) return { content: answer(outcome) };
-  return { content: answer(outcome), effect: { kind, appointmentId: outcome.appointment.id, start: outcome.appointment.start } };
+  return {
+    content: answer(outcome),
+    effect: { kind, appointmentId: outcome.appointment.id, service: outcome.appointment.service, start: outcome.appointment.start },
+  };
 }
 
 type Handlers = {

@@ -8,7 +8,9 @@ import { currentCustomer } from '../db/customers';
 import type { HandoffActivities } from '../workflows/activity-contracts';
 import type { conversation } from '../workflows/conversation';
 import { conversationWorkflowId } from '../workflows/conversation-id';
-import { BUSINESS_ID } from '../workflows/search-attributes';
+import { BUSINESS_ID, CUSTOMER_KEY } from '../workflows/search-attributes';
+import { conversationSummary } from '../workflows/summaries';
+import { hashIdentifier } from '../observability/privacy';
 import { messageArrived, type ArrivedMessage } from '../workflows/signals';
 
 export interface HandoffDependencies {
@@ -24,6 +26,7 @@ export function createHandoffActivities({ db, temporal, conversationTiming }: Ha
       // A customer merged into another since the message was recorded talks in the survivor's conversation.
       const [timing, customer] = await Promise.all([loadReplyTiming(db, input.businessId), currentCustomer(db, input.customerId)]);
       const { handBackAfterMs: _, ...runTiming } = conversationTiming ?? {};
+      const customerKey = hashIdentifier(customer.waId ?? customer.bsuid);
       // Signal-with-start: the message joins the running conversation, or starts it.
       await temporal.workflow.signalWithStart<typeof conversation, [ArrivedMessage]>('conversation', {
         workflowId: conversationWorkflowId(customer.id),
@@ -33,6 +36,7 @@ export function createHandoffActivities({ db, temporal, conversationTiming }: Ha
             businessId: input.businessId,
             customerId: customer.id,
             phoneNumberId: input.phoneNumberId,
+            customerKey,
             ...timing,
             ...runTiming,
             // Read only if this starts a run: a running conversation keeps its own state.
@@ -41,7 +45,9 @@ export function createHandoffActivities({ db, temporal, conversationTiming }: Ha
         ],
         signal: messageArrived,
         signalArgs: [input.message],
-        typedSearchAttributes: [{ key: BUSINESS_ID, value: input.businessId }],
+        typedSearchAttributes: [{ key: BUSINESS_ID, value: input.businessId }, ...(customerKey ? [{ key: CUSTOMER_KEY, value: customerKey }] : [])],
+        // Shown by the Web UI; the customer appears only as their keyed hash.
+        staticSummary: conversationSummary(customerKey),
       });
     },
   };

@@ -8,6 +8,7 @@ import type { Keyring } from '../crypto/keyring';
 import type { Database } from '../db/client';
 import type { WhatsAppSender } from '../whatsapp/graph-client';
 import type { Activities } from '../workflows/activity-contracts';
+import type { TurnObserver } from '../observability/turn-events';
 import { createBookingActivities } from './booking';
 import { createConversationStateActivities } from './conversation-state';
 import { createHandoffActivities, type HandoffDependencies } from './handoff';
@@ -36,6 +37,8 @@ export interface ActivityDependencies {
   /** See createSendingActivities. */
   sendConfirmationWaitMs?: number;
   conversationTiming?: HandoffDependencies['conversationTiming'];
+  /** Hears of model calls, tool calls, sends and appointment changes (traces, metrics); nobody when absent. */
+  observer?: TurnObserver;
 }
 
 export function createActivities(given: ActivityDependencies): Activities {

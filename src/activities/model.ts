@@ -9,8 +9,9 @@ import { estimateTokens } from '../agent/history';
 import type { ChatMessage, ModelReply, ToolDefinition } from '../agent/types';
 import type { Database } from '../db/client';
 import { recordModelUsage, tokenBudgetSpent } from '../db/usage';
-import { FailureType } from '../failures';
+import { failureClass, FailureType } from '../failures';
 import type { ModelActivities } from '../workflows/activity-contracts';
+import { NO_OBSERVER, type TurnObserver, type TurnRef } from '../observability/turn-events';
 
 export interface ChatModel {
   /** The model asked for, as the usage ledger names it. */
@@ -18,9 +19,9 @@ export interface ChatModel {
   complete(messages: ChatMessage[], tools: ToolDefinition[]): Promise<ModelReply>;
 }
 
-export function createModelActivities({ db, model }: { db: Database; model: ChatModel }): ModelActivities {
+export function createModelActivities({ db, model, observer = NO_OBSERVER }: { db: Database; model: ChatModel; observer?: TurnObserver }): ModelActivities {
   return {
-    async callModel({ messages, tools, businessId, customerId }) {
+    async callModel({ messages, tools, businessId, customerId, turn, iteration }) {
       // Checked before every call, not only when the turn starts: otherwise every turn that started just
       // under the budget would go on to make all its calls, and a burst of customers would overrun it many times.
       if (await tokenBudgetSpent(db, businessId, new Date())) {
@@ -30,17 +31,55 @@ export function createModelActivities({ db, model }: { db: Database; model: Chat
           nonRetryable: true,
         });
       }
-      const reply = await model.complete(messages, tools);
+      const info = activityInfo();
+      const traced = { ...(turn ?? untracedTurn(businessId, info)), model: model.name, iteration: iteration ?? 1, attempt: info.attempt, input: messages };
+      const startedAtMs = Date.now();
+      let reply: ModelReply;
+      try {
+        reply = await model.complete(messages, tools);
+      } catch (err) {
+        const failure = classifyModelError(err);
+        observer.modelCall?.({
+          ...traced,
+          ok: false,
+          error: failureClass(failure),
+          toolCallsRequested: [],
+          promptTokens: 0,
+          completionTokens: 0,
+          tokensReported: false,
+          startedAtMs,
+          latencyMs: Date.now() - startedAtMs,
+        });
+        throw failure;
+      }
+      const latencyMs = Date.now() - startedAtMs;
       const usage = reply.usage ?? estimatedUsage(messages, tools, reply);
       try {
-        await recordModelUsage(db, { businessId, customerId, callKey: usageCallKey(activityInfo()), model: model.name, ...usage });
+        await recordModelUsage(db, { businessId, customerId, callKey: usageCallKey(info), turnKey: turn?.turnKey ?? null, model: model.name, ...usage });
       } catch (err) {
         // Failing the step would call (and pay for) the model again; the ledger misses this one call instead.
         log.error('Could not record the model call in the usage ledger', { error: (err as Error).message, ...usage });
       }
-      return reply;
+      observer.modelCall?.({
+        ...traced,
+        ok: true,
+        toolCallsRequested: reply.toolCalls.map((call) => call.name),
+        ...usage,
+        tokensReported: reply.usage !== undefined,
+        startedAtMs,
+        latencyMs,
+        output: { content: reply.content, toolCalls: reply.toolCalls, finishReason: reply.finishReason },
+      });
+      // The usage as recorded (reported or estimated), so the turn can add up its tokens.
+      return { ...reply, usage };
     },
   };
+}
+
+/** A call made outside a turn (a test, an old workflow): traced under its own workflow. */
+function untracedTurn(businessId: string, info: Info): TurnRef {
+  const workflowId = info.workflowExecution?.workflowId ?? 'no-workflow';
+  return { businessId, turnKey: `${workflowId}/${info.activityId}`, workflowId, runId: info.workflowExecution?.runId ?? '' };
 }
 
 /**

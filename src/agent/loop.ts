@@ -10,6 +10,8 @@ export interface AgentSteps {
   callModel(input: { messages: ChatMessage[]; tools: ToolDefinition[] }): Promise<ModelReply>;
   /** Runs one tool call and returns its answer for the model (JSON). */
   runTool(call: ToolCall): Promise<string>;
+  /** Told of a tool the loop answers itself (present_options), so the caller can trace it like the others. */
+  answeredInLoop?(call: ToolCall, content: string): void;
 }
 
 /** How far a run got; filled in as it goes, so a caller that catches a failure still knows. */
@@ -59,6 +61,7 @@ export async function runAgentLoop(
       }
       progress.toolCalls.push(call);
       const content = call.name === PRESENT_OPTIONS ? presentOptions(call, progress) : await steps.runTool(call);
+      if (call.name === PRESENT_OPTIONS) steps.answeredInLoop?.(call, content);
       messages.push({ role: 'tool', toolCallId: call.id, content });
     }
   }

@@ -4,12 +4,14 @@ import type { Database } from './client';
 
 export interface BusinessRoute {
   id: string;
+  /** For the message workflow's summary in the Web UI. */
+  name: string;
   active: boolean;
 }
 
 /** The webhook's routing step: which business owns this WhatsApp number. */
 export async function findBusinessByPhoneNumberId(db: Database, phoneNumberId: string): Promise<BusinessRoute | undefined> {
-  const business = await db.business.findUnique({ where: { phoneNumberId }, select: { id: true, active: true } });
+  const business = await db.business.findUnique({ where: { phoneNumberId }, select: { id: true, name: true, active: true } });
   return business ?? undefined;
 }
 

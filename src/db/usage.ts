@@ -9,6 +9,8 @@ export interface ModelUsageRecord {
   customerId: string | null;
   /** Names the call for good: writing it again changes nothing. */
   callKey: string;
+  /** The turn the call belonged to. */
+  turnKey?: string | null;
   model: string;
   promptTokens: number;
   completionTokens: number;

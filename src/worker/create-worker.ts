@@ -1,6 +1,8 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities';
+import { NO_OBSERVER } from '../observability/turn-events';
+import { turnSinks } from './turn-sinks';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -14,6 +16,9 @@ export interface CreateWorkerOptions {
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   /** See WORKER_MAX_CACHED_WORKFLOWS in config.ts; the SDK's default when undefined. */
   maxCachedWorkflows?: number;
+  /** Telemetry: activity and workflow interceptors (OpenTelemetry, metrics) and their sinks, beside the turn sinks. */
+  interceptors?: WorkerOptions['interceptors'];
+  sinks?: WorkerOptions['sinks'];
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -23,6 +28,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     dataConverter: options.dataConverter,
     activities: createActivities(options.dependencies),
+    sinks: { ...options.sinks, ...turnSinks(options.dependencies.observer ?? NO_OBSERVER) },
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     shutdownGraceTime: options.shutdownGraceTime ?? '20 seconds',
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),

@@ -13,3 +13,13 @@ export const { callModel } = proxyActivities<Activities>(MODEL_CALL);
 export const { runTool, releaseBooking } = proxyActivities<Activities>(CALENDAR_STEP);
 export const { sendReply } = proxyActivities<Activities>(SEND_REPLY);
 export const { markReadWithTyping } = proxyLocalActivities<Activities>(READ_RECEIPT);
+
+/**
+ * The same steps with a summary on each call, which the Web UI shows on the activity ("Model call 2",
+ * "book_appointment: Haircut 2026-12-07T11:00", "Reply"). Summaries are payloads, so they are encrypted like the rest.
+ */
+export const withSummary = {
+  callModel: (summary: string) => proxyActivities<Activities>({ ...MODEL_CALL, summary }).callModel,
+  runTool: (summary: string) => proxyActivities<Activities>({ ...CALENDAR_STEP, summary }).runTool,
+  sendReply: (summary: string) => proxyActivities<Activities>({ ...SEND_REPLY, summary }).sendReply,
+};

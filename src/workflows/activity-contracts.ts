@@ -9,6 +9,7 @@ import type { ControlState } from './control';
 import type { TurnWindow } from '../limit-windows';
 import type { ArrivedMessage } from './signals';
 import type { InboundMessageInput, ToolEffect, ToolResult } from './types';
+import type { TurnRef } from '../observability/turn-events';
 
 /** Storing and reading the conversation ledger, and its housekeeping. */
 export interface LedgerActivities {
@@ -46,7 +47,15 @@ export interface HandoffActivities {
 
 export interface ModelActivities {
   /** Calls the model and records the call's token usage for the business (and customer) it was made for. */
-  callModel(input: { messages: ChatMessage[]; tools: ToolDefinition[]; businessId: string; customerId: string }): Promise<ModelReply>;
+  callModel(input: {
+    messages: ChatMessage[];
+    tools: ToolDefinition[];
+    businessId: string;
+    customerId: string;
+    /** The turn and which of its model calls this is (1 for the first): for the usage ledger and the traces. */
+    turn?: TurnRef;
+    iteration?: number;
+  }): Promise<ModelReply>;
 }
 
 /** Why a turn may not call the model: a customer's turn limit, or the business's daily token budget. */
@@ -63,7 +72,7 @@ export interface LimitActivities {
 
 export interface BookingActivities {
   /** Runs one tool call for one customer; the booking key names the step, so a retry finds what it booked. */
-  runTool(input: { businessId: string; customerId: string; call: ToolCall; bookingKey: string }): Promise<ToolResult>;
+  runTool(input: { businessId: string; customerId: string; call: ToolCall; bookingKey: string; turn?: TurnRef }): Promise<ToolResult>;
   /** Gives back a booking step that could not be completed; true when there was one. */
   releaseBooking(input: { businessId: string; bookingKey: string }): Promise<boolean>;
 }

@@ -25,6 +25,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  setCurrentDetails,
   setHandler,
   TemporalFailure,
   workflowInfo,
@@ -44,6 +45,7 @@ import {
   type NeedsPerson,
 } from './control';
 import { runTurn } from './turn';
+import { turnSummary } from './summaries';
 import { messageArrived, turnFinished, type ArrivedMessage } from './signals';
 import type { TurnResult } from './types';
 
@@ -51,6 +53,8 @@ export interface ConversationInput {
   businessId: string;
   customerId: string;
   phoneNumberId: string;
+  /** The customer's keyed hash (as in the logs and the CustomerKey search attribute), for traces; set by the hand-off. */
+  customerKey?: string;
   /** How long the customer must be quiet before the turn starts, and the longest a burst may hold it back. */
   quietWindowMs: number;
   maxWaitMs: number;
@@ -74,6 +78,7 @@ const IDLE_MS = 10 * 60_000;
 const TURNS_PER_RUN = 25;
 /** Enough to recognise a repeated signal (a retried hand-off arrives within seconds), small enough for the run's input. */
 const ANSWERED_KEPT = 100;
+const RECENT_TURNS_SHOWN = 5;
 
 /** A message waiting in this run, numbered in the order its signal was applied. */
 type Queued = ArrivedMessage & { seq: number; heldForPerson?: boolean };
@@ -233,6 +238,14 @@ export async function conversation(input: ConversationInput): Promise<void> {
     await mirror();
   }
 
+  /** The last turns of this run in a few words, which the Web UI shows as the workflow's current details (no history event). */
+  const recentTurns: string[] = [];
+  const noteRecentTurn = (result: TurnResult) => {
+    recentTurns.push(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${turnSummary(result)}`);
+    recentTurns.splice(0, Math.max(0, recentTurns.length - RECENT_TURNS_SHOWN));
+    setCurrentDetails(['**Latest turns**', ...recentTurns.map((line) => `- ${line}`)].join('\n'));
+  };
+
   let turns = 0;
   for (;;) {
     if (workflowInfo().continueAsNewSuggested) break;
@@ -258,6 +271,7 @@ export async function conversation(input: ConversationInput): Promise<void> {
     remember(batch);
     const result = await answer(batch, input);
     turns++;
+    noteRecentTurn(result);
     // Marked before the messages' workflows end, so the inbox shows the flag by the time they have.
     await noteNeedsPerson(result);
     // Held messages' workflows already ended (held-for-person).
@@ -305,6 +319,9 @@ async function answer(batch: Queued[], input: ConversationInput): Promise<TurnRe
     turnKey: `turn-${latest.messageWorkflowId}`,
     workflowId,
     runId,
+    customerKey: input.customerKey,
+    messageWorkflowIds: batch.map((m) => m.messageWorkflowId),
+    wamids: batch.map((m) => m.wamid),
   });
 }
 

@@ -2,8 +2,10 @@
 // this workflow already exists. It records the message, hands it to the
 // customer's conversation workflow, and ends when the turn that answered it
 // has finished, with that turn's result (or a pointer to the message that led it).
-import { condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { enqueueInConversation, recordInboundMessage } from './activities';
+import { OUTCOME, TURN_SUMMARY } from './search-attributes';
+import { turnSummary } from './summaries';
 import { turnFinished, type TurnFinished } from './signals';
 import type { InboundMessageInput, TurnResult } from './types';
 
@@ -15,6 +17,16 @@ const TURN_WAIT_MS = 60 * 60_000;
 const NOTHING_DONE = { sentMessageIds: [], toolCalls: [], appointments: [], modelCalls: 0 };
 
 export async function handleInboundMessage(input: InboundMessageInput): Promise<TurnResult> {
+  const result = await handle(input);
+  // What the Web UI's list shows and filters by: "Outcome = 'send-failed'", "Booked Haircut Mon 7 Dec 11:00".
+  upsertSearchAttributes([
+    { key: OUTCOME, value: result.outcome },
+    { key: TURN_SUMMARY, value: turnSummary({ ...result, unreadableOnly: input.handling === 'unreadable' && result.modelCalls === 0 }) },
+  ]);
+  return result;
+}
+
+async function handle(input: InboundMessageInput): Promise<TurnResult> {
   const { workflowId, runId } = workflowInfo();
   let finished: TurnFinished | undefined;
   setHandler(turnFinished, (signal) => {

@@ -15,11 +15,14 @@ import { newProgress, runAgentLoop, type AgentProgress } from '../agent/loop';
 import type { OfferedOption } from '../agent/options';
 import { buildSystemPrompt } from '../agent/prompt';
 import type { ChatMessage, ToolCall, ToolDefinition } from '../agent/types';
-import { callModel, checkTurnLimits, loadConversation, markReadWithTyping, recordTurn, releaseBooking, runTool, sendReply } from './activities';
+import { checkTurnLimits, loadConversation, markReadWithTyping, recordTurn, releaseBooking, withSummary } from './activities';
 import type { TurnAllowance } from './activity-contracts';
 import { needsPersonReasons } from './control';
 import { describeFailure, failureSourceOf, failureTypeOf, FailureType, isModelFailure } from '../failures';
 import type { ToolEffect, TurnOutcome, TurnResult } from './types';
+import type { TurnRef } from '../observability/turn-events';
+import { toolSummary, turnSummary } from './summaries';
+import { turns } from './turn-sinks';
 
 export const FALLBACK_REPLY =
   "Sorry, I couldn't finish that just now. Could you say it again in a moment? If it's urgent, a person from our team will get back to you.";
@@ -52,6 +55,11 @@ export interface TurnSpec {
   turnKey: string;
   workflowId: string;
   runId: string;
+  /** The customer's keyed hash, for traces; absent in conversations started before it was passed. */
+  customerKey?: string;
+  /** The messages this turn answers: their workflows, and their wamids (personal data, for traces that may show it). */
+  messageWorkflowIds: string[];
+  wamids: string[];
 }
 
 /** What the turn learnt that may need a person: the customer asked for one, or wrote outside hours with the business flagging that. */
@@ -60,7 +68,42 @@ interface Attention {
   outsideHours?: boolean;
 }
 
+/** What the turn's trace adds up as it goes: tokens of the model calls, steps that failed after their retries. */
+interface Tally {
+  promptTokens: number;
+  completionTokens: number;
+  failedTools: number;
+}
+
+/** One turn, reported to the tracers and metrics when it starts and ends (once per real execution: turn-sinks.ts). */
 export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
+  const startedAtMs = Date.now();
+  const ref = turnRef(spec);
+  turns.started({ ...ref, messageWorkflowIds: spec.messageWorkflowIds, wamids: spec.wamids, startedAtMs });
+  const tally: Tally = { promptTokens: 0, completionTokens: 0, failedTools: 0 };
+  const result = await runTurnSteps(spec, tally);
+  turns.ended({
+    ...ref,
+    outcome: result.outcome,
+    startedAtMs,
+    endedAtMs: Date.now(),
+    modelCalls: result.modelCalls,
+    toolCalls: result.toolCalls.length,
+    errors: tally.failedTools + (result.error ? 1 : 0),
+    ...(result.error ? { error: result.error } : {}),
+    promptTokens: tally.promptTokens,
+    completionTokens: tally.completionTokens,
+    appointments: result.appointments,
+    summary: turnSummary({ ...result, unreadableOnly: spec.unreadableOnly }),
+  });
+  return result;
+}
+
+function turnRef(spec: TurnSpec): TurnRef {
+  return { businessId: spec.businessId, customerKey: spec.customerKey, turnKey: spec.turnKey, workflowId: spec.workflowId, runId: spec.runId };
+}
+
+async function runTurnSteps(spec: TurnSpec, tally: Tally): Promise<TurnResult> {
   const allowance = await checkLimits(spec);
   if (allowance.kind === 'customer-limit') {
     // No blue ticks or "typing…": a limited customer hears nothing but the one notice.
@@ -79,10 +122,21 @@ export async function runTurn(spec: TurnSpec): Promise<TurnResult> {
         ? await send(spec, UNREADABLE_REPLY, { ...NOTHING_DONE, outcome: 'replied' })
         : allowance.kind === 'budget-spent'
           ? await send(spec, BUDGET_SPENT_REPLY, { ...NOTHING_DONE, outcome: 'budget-exceeded' })
-          : await answer(spec, progress, effects, attention);
+          : await answer(spec, progress, effects, attention, tally);
   await record(spec, result, progress.toolCalls, effects);
   const needsPerson = needsPersonReason(result.outcome, attention);
   return needsPerson ? { ...result, needsPerson } : result;
+}
+
+/** A tool the workflow answers itself, traced like the activities' (no latency to speak of). */
+function traceToolInWorkflow(spec: TurnSpec, call: ToolCall, content: string): void {
+  let ok = true;
+  try {
+    ok = (JSON.parse(content) as { ok?: unknown }).ok !== false;
+  } catch {
+    // A plain-text answer is an answer.
+  }
+  turns.toolInWorkflow({ ...turnRef(spec), tool: call.name, arguments: call.arguments, ok, startedAtMs: Date.now(), latencyMs: 0, inWorkflow: true });
 }
 
 const NOTHING_DONE = { toolCalls: [], appointments: [], modelCalls: 0 };
@@ -114,12 +168,30 @@ function needsPersonReason(outcome: TurnOutcome, attention: Attention): string |
   return attention.outsideHours ? needsPersonReasons.outsideHours : undefined;
 }
 
-async function answer(spec: TurnSpec, progress: AgentProgress, appointments: ToolEffect[], attention: Attention): Promise<TurnResult> {
+async function answer(spec: TurnSpec, progress: AgentProgress, appointments: ToolEffect[], attention: Attention, tally: Tally): Promise<TurnResult> {
   let hours: BusinessHours | undefined;
   const steps = {
-    callModel: (input: { messages: ChatMessage[]; tools: ToolDefinition[] }) =>
-      callModel({ ...input, businessId: spec.businessId, customerId: spec.customerId }),
-    runTool: async (call: ToolCall) => (call.name === ASK_FOR_A_PERSON ? askForAPerson(call, hours, attention) : runToolOrExplain(spec, call, appointments)),
+    callModel: async (input: { messages: ChatMessage[]; tools: ToolDefinition[] }) => {
+      // The loop counts the call before making it.
+      const iteration = progress.modelCalls;
+      const reply = await withSummary.callModel(`Model call ${iteration}`)({
+        ...input,
+        businessId: spec.businessId,
+        customerId: spec.customerId,
+        turn: turnRef(spec),
+        iteration,
+      });
+      tally.promptTokens += reply.usage?.promptTokens ?? 0;
+      tally.completionTokens += reply.usage?.completionTokens ?? 0;
+      return reply;
+    },
+    runTool: async (call: ToolCall) => {
+      if (call.name !== ASK_FOR_A_PERSON) return runToolOrExplain(spec, call, appointments, tally);
+      const content = askForAPerson(call, hours, attention);
+      traceToolInWorkflow(spec, call, content);
+      return content;
+    },
+    answeredInLoop: (call: ToolCall, content: string) => traceToolInWorkflow(spec, call, content),
   };
   try {
     const loaded = await loadConversation({ businessId: spec.businessId, customerId: spec.customerId });
@@ -185,7 +257,7 @@ interface TurnSoFar {
 async function send(spec: TurnSpec, text: string, turn: TurnSoFar): Promise<TurnResult> {
   const summary = { toolCalls: turn.toolCalls.map(({ name }) => ({ name })), appointments: turn.appointments, modelCalls: turn.modelCalls };
   try {
-    const sent = await sendReply({
+    const sent = await withSummary.sendReply(replySummary(turn.outcome, text))({
       businessId: spec.businessId,
       customerId: spec.customerId,
       phoneNumberId: spec.phoneNumberId,
@@ -200,6 +272,15 @@ async function send(spec: TurnSpec, text: string, turn: TurnSoFar): Promise<Turn
     if (!(err instanceof ActivityFailure)) throw err;
     return { outcome: 'send-failed', replyText: text, sentMessageIds: [], ...summary, error: describeFailure(err) };
   }
+}
+
+/** What the reply is, for the Web UI: the answer, or which fixed message. */
+function replySummary(outcome: TurnOutcome, text: string): string {
+  if (text === FALLBACK_REPLY) return 'Reply: the apology';
+  if (text === UNREADABLE_REPLY) return 'Reply: please write it as text';
+  if (text === BUDGET_SPENT_REPLY) return 'Reply: a person will answer';
+  if (outcome === 'rate-limited') return 'Reply: the turn-limit notice';
+  return 'Reply';
 }
 
 /** Marks the message read with the typing indicator; a failure here never blocks the reply. */
@@ -220,14 +301,21 @@ async function acknowledge(phoneNumberId: string, wamid: string): Promise<void> 
  * retries (the calendar is down), the model is told, so it can tell the
  * customer instead of the turn failing.
  */
-async function runToolOrExplain(spec: TurnSpec, call: ToolCall, effects: ToolEffect[]): Promise<string> {
+async function runToolOrExplain(spec: TurnSpec, call: ToolCall, effects: ToolEffect[], tally: Tally): Promise<string> {
   const bookingKey = `${spec.turnKey}:${call.id}`;
   try {
-    const result = await runTool({ businessId: spec.businessId, customerId: spec.customerId, call, bookingKey });
+    const result = await withSummary.runTool(toolSummary(call))({
+      businessId: spec.businessId,
+      customerId: spec.customerId,
+      call,
+      bookingKey,
+      turn: turnRef(spec),
+    });
     if (result.effect) effects.push(result.effect);
     return result.content;
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
+    tally.failedTools++;
     log.warn('Tool failed after retries', { tool: call.name, source: failureSourceOf(err), error: describeFailure(err) });
     // A half-made booking (place reserved, calendar unreachable) is given back rather than left hanging.
     if (call.name === 'book_appointment') await release(spec.businessId, bookingKey);

@@ -5,6 +5,8 @@ import type { ContentHandling } from '../whatsapp/message-content';
 export interface ToolEffect {
   kind: 'booked' | 'moved' | 'cancelled';
   appointmentId: string;
+  /** The service's name ("Haircut"); absent in results recorded before it was reported. */
+  service?: string;
   /** Local start time in the business's zone, YYYY-MM-DDTHH:mm. */
   start: string;
 }

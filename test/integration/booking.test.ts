@@ -58,7 +58,7 @@ test('a booking turn: the model checks availability, books, and the calendar hol
 
   expect(result.outcome).toBe('replied');
   expect(result.toolCalls.map((c) => c.name)).toEqual(['check_availability', 'book_appointment']);
-  expect(result.appointments).toEqual([{ kind: 'booked', appointmentId: expect.any(String), start: `${date}T10:30` }]);
+  expect(result.appointments).toEqual([{ kind: 'booked', appointmentId: expect.any(String), service: 'Haircut', start: `${date}T10:30` }]);
 
   const availabilityAnswer = JSON.parse(stack.sandbox.openai.requests[1]!.messages.at(-1)!.content as string);
   expect(availabilityAnswer.days[0].times.slice(0, 3)).toEqual(['10:00', '10:30', '11:00']);

@@ -176,7 +176,7 @@ describe('Google Calendar', () => {
     const { result, waId } = await turn('Haircut Wednesday 11:00');
 
     expect(result.outcome).toBe('replied');
-    expect(result.appointments).toEqual([{ kind: 'booked', appointmentId: expect.any(String), start: `${date}T11:00` }]);
+    expect(result.appointments).toEqual([{ kind: 'booked', appointmentId: expect.any(String), service: 'Haircut', start: `${date}T11:00` }]);
     expect(await botEventsOn(date)).toHaveLength(1);
     expect(await stack.database.db.appointment.count({ where: { status: 'BOOKED' } })).toBe(1);
     const attempts = await activityAttempts(waId, 'runTool');

@@ -9,7 +9,7 @@ import { Connection, Client } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { startLocalPostgres } from '../../src/local/postgres';
 import { ensureNamespace } from '../../src/local/temporal-namespace';
-import { BUSINESS_ID, SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { BUSINESS_ID, SEARCH_ATTRIBUTES, TURN_SUMMARY } from '../../src/workflows/search-attributes';
 
 jest.setTimeout(120_000);
 
@@ -51,7 +51,7 @@ test('a Temporal server without our namespace and search attribute gets both, on
   const namespace = `fresh-${Date.now().toString(36)}`;
   const needs = { address, namespace, searchAttributes: SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, valueType: key.type })) };
 
-  expect(await ensureNamespace(needs)).toEqual([`namespace ${namespace}`, 'search attribute BusinessId']);
+  expect(await ensureNamespace(needs)).toEqual([`namespace ${namespace}`, ...SEARCH_ATTRIBUTES.map((key) => `search attribute ${key.name}`)]);
   expect(await ensureNamespace(needs)).toEqual([]);
 
   const connection = await Connection.connect({ address });
@@ -60,9 +60,14 @@ test('a Temporal server without our namespace and search attribute gets both, on
     const handle = await client.workflow.start('anyWorkflow', {
       taskQueue: 'nobody-polls-this',
       workflowId: 'search-attribute-check',
-      typedSearchAttributes: [{ key: BUSINESS_ID, value: 'business-1' }],
+      typedSearchAttributes: [
+        { key: BUSINESS_ID, value: 'business-1' },
+        { key: TURN_SUMMARY, value: 'Booked Haircut Wed 9 Dec 11:00' },
+      ],
     });
-    expect((await handle.describe()).typedSearchAttributes.get(BUSINESS_ID)).toBe('business-1');
+    const attributes = (await handle.describe()).typedSearchAttributes;
+    expect(attributes.get(BUSINESS_ID)).toBe('business-1');
+    expect(attributes.get(TURN_SUMMARY)).toBe('Booked Haircut Wed 9 Dec 11:00');
     await handle.terminate();
   } finally {
     await connection.close();

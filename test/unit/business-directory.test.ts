@@ -43,7 +43,7 @@ describe('createBusinessDirectory', () => {
     const fake = fakeDb(ROWS);
     const directory = createBusinessDirectory(fake.db, { now: fakeClock().now });
     await expect(directory.lookup(phoneNumberId)).resolves.toEqual(expected);
-    expect(fake.calls).toEqual([{ where: { phoneNumberId }, select: { id: true, active: true } }]);
+    expect(fake.calls).toEqual([{ where: { phoneNumberId }, select: { id: true, name: true, active: true } }]);
   });
 
   test.each<[string, string]>([

@@ -9,6 +9,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { parse } from 'yaml';
 import { REQUIRED_OUTSIDE_DEVELOPMENT } from '../../src/config';
+import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -112,6 +113,13 @@ describe('docker-compose.yml', () => {
       if (name === 'api') expect(String(binding)).toBe('8000:8000');
       else expect(String(binding)).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
     }
+  });
+
+  test('the search-attribute job registers every attribute the workflows set, with its type', () => {
+    const job = JSON.stringify(compose.services['temporal-search-attributes']!.command);
+    const registered = [...job.matchAll(/\b(\w+):(Keyword|Text|Int|Double|Bool|Datetime|KeywordList)\b/g)].map(([, name, type]) => `${name}:${type}`);
+    const expected = SEARCH_ATTRIBUTES.map((key) => `${key.name}:${key.type.charAt(0)}${key.type.slice(1).toLowerCase()}`);
+    expect(registered.sort()).toEqual(expected.sort());
   });
 
   test('the Temporal frontend and Web UI are on 127.0.0.1 only', () => {
