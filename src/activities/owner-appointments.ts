@@ -11,8 +11,18 @@ import { clearCalendarAccessError } from '../db/businesses';
 import type { Database } from '../db/client';
 import type { OwnerAppointmentActivities } from '../workflows/activity-contracts';
 import { calendarActivityFailure } from './booking';
+import { NO_OBSERVER, type TurnObserver } from '../observability/turn-events';
 
-export function createOwnerAppointmentActivities({ db, calendarAccess }: { db: Database; calendarAccess: CalendarAccess }): OwnerAppointmentActivities {
+export function createOwnerAppointmentActivities({
+  db,
+  calendarAccess,
+  observer = NO_OBSERVER,
+}: {
+  db: Database;
+  calendarAccess: CalendarAccess;
+  /** Hears of each change made (metrics of bookings moved and cancelled by whom). */
+  observer?: TurnObserver;
+}): OwnerAppointmentActivities {
   return {
     async findAppointmentForChange({ businessId, appointmentId }) {
       const row = await db.appointment.findFirst({
@@ -62,6 +72,7 @@ export function createOwnerAppointmentActivities({ db, calendarAccess }: { db: D
           after: { ...was, start: outcome.appointment.start, status: change.kind === 'cancel' ? 'cancelled' : 'booked' },
           whole: true,
         });
+        observer.appointmentChanged?.({ businessId, kind: change.kind === 'cancel' ? 'cancelled' : 'moved', by: 'owner' });
       }
       return { ok: true, start: outcome.appointment.start };
     },

@@ -13,6 +13,7 @@ import { FailureType } from '../failures';
 import { isTestMessageWamid } from '../whatsapp/console-test';
 import { hashIdentifier } from '../observability/privacy';
 import { GraphApiError, type WhatsAppSender } from '../whatsapp/graph-client';
+import { NO_OBSERVER, type TurnObserver } from '../observability/turn-events';
 import { replyParts } from '../whatsapp/outgoing';
 import type { SendingActivities } from '../workflows/activity-contracts';
 
@@ -27,9 +28,17 @@ export interface SendingDependencies {
    * whose fate is unknown, before sending again. 5 s by default.
    */
   sendConfirmationWaitMs?: number;
+  /** Hears of each part handed to Meta, sent or not (metrics by Meta's error code). */
+  observer?: TurnObserver;
 }
 
-export function createSendingActivities({ db, whatsapp, secrets, sendConfirmationWaitMs = 5000 }: SendingDependencies): SendingActivities {
+export function createSendingActivities({
+  db,
+  whatsapp,
+  secrets,
+  sendConfirmationWaitMs = 5000,
+  observer = NO_OBSERVER,
+}: SendingDependencies): SendingActivities {
   /** Polls for a status webhook that linked an earlier, unanswered send to its wamid. */
   const waitForLinkedSend = async (messageId: string): Promise<string | null> => {
     const deadline = Date.now() + sendConfirmationWaitMs;
@@ -82,14 +91,14 @@ export function createSendingActivities({ db, whatsapp, secrets, sendConfirmatio
         if (outbound.sendAttemptedAt) log.warn('Sending again: an earlier attempt may have reached WhatsApp and no status confirmed it', { outboundKey });
         const options = { callbackData: outboundKey, accessToken };
         await markSendAttempted(db, outbound.id, true);
+        let wamid: string;
         try {
-          const { wamid } =
+          ({ wamid } =
             part.kind === 'interactive'
               ? await whatsapp.sendInteractive(input.phoneNumberId, recipient!, part.interactive, options)
-              : await whatsapp.sendText(input.phoneNumberId, recipient!, part.text, options);
-          await markOutboundSent(db, outbound.id, wamid, new Date());
-          wamids.push(wamid);
+              : await whatsapp.sendText(input.phoneNumberId, recipient!, part.text, options));
         } catch (err) {
+          observer.replySent?.({ businessId: input.businessId, ok: false, errorCode: sendErrorCode(err) });
           if (err instanceof GraphApiError && !err.retryable) {
             await markOutboundFailed(db, outbound.id, err.code, err.message);
             log.warn('WhatsApp refused the reply', { code: err.code, to: hashIdentifier(customer.waId ?? customer.bsuid) });
@@ -99,6 +108,9 @@ export function createSendingActivities({ db, whatsapp, secrets, sendConfirmatio
           if (err instanceof GraphApiError) await markSendAttempted(db, outbound.id, false);
           throw err;
         }
+        observer.replySent?.({ businessId: input.businessId, ok: true });
+        await markOutboundSent(db, outbound.id, wamid, new Date());
+        wamids.push(wamid);
       }
       return { wamids, sentText: parts.map((p) => p.text).join('\n\n'), messageIds };
     },
@@ -110,4 +122,10 @@ export function createSendingActivities({ db, whatsapp, secrets, sendConfirmatio
       await whatsapp.markReadWithTyping(input.phoneNumberId, input.wamid, { accessToken });
     },
   };
+}
+
+/** Meta's error code (as graph-errors.ts classifies it; the HTTP status when Meta gave none), else the transport failure's class. */
+function sendErrorCode(err: unknown): string {
+  if (err instanceof GraphApiError) return err.code !== undefined ? String(err.code) : `http-${err.httpStatus}`;
+  return err instanceof Error ? err.name : 'Unknown';
 }

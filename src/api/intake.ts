@@ -11,9 +11,11 @@ import { messageContent } from '../whatsapp/message-content';
 import type { ParsedWebhook, RoutedMessage, RoutedStatus } from '../whatsapp/webhook-payload';
 import type { handleInboundMessage } from '../workflows';
 import { messageWorkflowId } from './message-workflow-id';
-import { BUSINESS_ID } from '../workflows/search-attributes';
+import { BUSINESS_ID, CUSTOMER_KEY } from '../workflows/search-attributes';
+import { messageSummary } from '../workflows/summaries';
 import type { InboundMessageInput } from '../workflows/types';
 import type { BusinessDirectory } from './business-directory';
+import type { ApiMetrics } from '../observability/metrics';
 
 export type MessageIntakeStatus = 'started' | 'duplicate' | 'unknown-business' | 'inactive-business' | 'no-sender';
 
@@ -30,6 +32,8 @@ export interface IntakeDependencies {
   log: FastifyBaseLogger;
   /** TRACE_LOG_PII: message text may be logged (at debug level); otherwise, and by default, only its length is. */
   logPii?: boolean;
+  /** Counts the messages and statuses by what became of them; nothing is counted without it. */
+  metrics?: ApiMetrics;
 }
 
 /** How long starting a workflow may take before the webhook gives up and answers 503. */
@@ -50,7 +54,10 @@ export async function processWebhook(deps: IntakeDependencies, parsed: ParsedWeb
     Promise.all(parsed.messages.map((m) => startMessageWorkflow(scoped, m))),
     Promise.all(parsed.statuses.map((s) => recordDeliveryStatus(scoped, s))),
   ]);
-  return { messages, statuses };
+  const report = { messages, statuses };
+  // Each number's lookup is cached for this webhook: naming the businesses again asks the database nothing.
+  await deps.metrics?.intakeReported(parsed, report, async (phoneNumberId) => (await businesses.lookup(phoneNumberId))?.id);
+  return report;
 }
 
 async function startMessageWorkflow(deps: IntakeDependencies, routed: RoutedMessage): Promise<IntakeReport['messages'][number]> {
@@ -72,6 +79,7 @@ async function startMessageWorkflow(deps: IntakeDependencies, routed: RoutedMess
 
   const workflowId = messageWorkflowId(message.id);
   const content = messageContent(message);
+  const customerKey = hashIdentifier(waId ?? bsuid)!;
   const input: InboundMessageInput = {
     businessId: business.id,
     phoneNumberId,
@@ -91,10 +99,15 @@ async function startMessageWorkflow(deps: IntakeDependencies, routed: RoutedMess
         workflowId,
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [{ key: BUSINESS_ID, value: business.id }],
+        typedSearchAttributes: [
+          { key: BUSINESS_ID, value: business.id },
+          { key: CUSTOMER_KEY, value: customerKey },
+        ],
+        // The Web UI shows it at once; the outcome and a sentence about the turn are set when the workflow ends.
+        staticSummary: messageSummary(content.type, business.name),
       }),
     );
-    deps.log.info({ workflowId, businessId: business.id, from: hashIdentifier(waId ?? bsuid), type: message.type }, 'Message workflow started');
+    deps.log.info({ workflowId, businessId: business.id, from: customerKey, type: message.type }, 'Message workflow started');
     // TRACE_LOG_PII was documented but never read: the text could not be seen even when allowed, so following a conversation meant reading the database.
     deps.log.debug({ workflowId, text: describeText(content.text, deps.logPii ?? false) }, 'Message text');
     return { id: message.id, workflowId, status: 'started' };

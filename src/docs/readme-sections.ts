@@ -17,6 +17,7 @@ import {
   type StepPolicy,
 } from '../workflows/retry-policies';
 import type { TurnOutcome } from '../workflows/types';
+import { API_METRICS, WEBHOOK_RESULTS, WORKER_METRICS, type MetricDefinition } from '../observability/metrics-definitions';
 
 /** "200 ms" → "0.2 s", "90000" → "90 s", "60000" → "1 min". */
 export function duration(ms: number): string {
@@ -112,7 +113,35 @@ export function renderOutcomes(): string {
     .join('\n');
 }
 
-const SECTIONS: Record<string, () => string> = { 'retry-table': renderRetryTable, outcomes: renderOutcomes };
+function metricsTable(definitions: Record<string, MetricDefinition>): string[] {
+  const lines = ['| metric | type | labels | what it counts |', '|---|---|---|---|'];
+  for (const metric of Object.values(definitions)) {
+    const labels = Object.entries(metric.labels)
+      .map(([label, values]) => `\`${label}\`: ${values}`)
+      .join('; ');
+    lines.push(`| \`${metric.name}\` | ${metric.type} | ${labels} | ${metric.help} |`);
+  }
+  return lines;
+}
+
+/** Every metric the API and the worker serve, from their definitions, and what each webhook result means. */
+export function renderMetrics(): string {
+  return [
+    'API (`API_METRICS_PORT`):',
+    '',
+    ...metricsTable(API_METRICS),
+    '',
+    'Worker (`WORKER_METRICS_PORT`):',
+    '',
+    ...metricsTable(WORKER_METRICS),
+    '',
+    `Webhook results (\`result\` of \`${API_METRICS.webhookRequests.name}\` and \`${API_METRICS.webhookDuration.name}\`):`,
+    '',
+    ...Object.entries(WEBHOOK_RESULTS).map(([result, meaning]) => `- \`${result}\`: ${meaning}.`),
+  ].join('\n');
+}
+
+const SECTIONS: Record<string, () => string> = { 'retry-table': renderRetryTable, outcomes: renderOutcomes, metrics: renderMetrics };
 
 /** The README with every generated section rendered anew; throws if a marker is missing. */
 export function renderReadme(readme: string): string {

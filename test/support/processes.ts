@@ -69,5 +69,6 @@ export function startWorkerProcess(env: Record<string, string>): Promise<Service
 
 /** An API process; resolves once Fastify listens. */
 export function startApiProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  return startService('src/api/main.ts', env, 'Server listening', 30_000);
+  // Port 0: the metrics port is the OS's choice, so two of them (or one beside `npm run dev`) never clash.
+  return startService('src/api/main.ts', { API_METRICS_PORT: '0', ...env }, 'Server listening', 30_000);
 }

@@ -2,7 +2,8 @@
 // (npm run docs); this fails when the README is behind the code it describes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { duration, renderOutcomes, renderReadme, renderRetryTable } from '../../src/docs/readme-sections';
+import { duration, renderMetrics, renderOutcomes, renderReadme, renderRetryTable } from '../../src/docs/readme-sections';
+import { API_METRICS, WEBHOOK_RESULTS, WORKER_METRICS } from '../../src/observability/metrics-definitions';
 import { CONFIG_VARIABLES } from '../../src/config';
 import { DATABASE_STEP, totalBackoffMs } from '../../src/workflows/retry-policies';
 import { TURN_OUTCOMES } from '../../src/workflows/types';
@@ -22,6 +23,17 @@ test("the retry table has one row per group of activities, with the policies' nu
   const table = renderRetryTable();
   expect(table.split('\n')).toHaveLength(2 + 6);
   expect(table).toContain('| Database steps (record, load, enqueue) | 10 s | 30 tries, 0.2 s doubling to 10 s (about 4 min in all) |');
+});
+
+test('every metric has a row, with its type and labels, and every webhook result is explained', () => {
+  const text = renderMetrics();
+  for (const metric of [...Object.values(API_METRICS), ...Object.values(WORKER_METRICS)]) {
+    const row = text.split('\n').find((line) => line.startsWith(`| \`${metric.name}\` |`));
+    expect(row).toContain(`| ${metric.type} |`);
+    for (const label of Object.keys(metric.labels)) expect(row).toContain(`\`${label}\`:`);
+  }
+  const results = [...text.matchAll(/^- `([a-z-]+)`:/gm)].map((m) => m[1]);
+  expect(results).toEqual(Object.keys(WEBHOOK_RESULTS));
 });
 
 test('a missing marker is an error, not a silent skip', () => {
