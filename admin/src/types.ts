@@ -4,6 +4,7 @@ export type { AdminUserView as User, MembershipView as Membership } from '../../
 export type { BusinessSummary } from '../../src/db/business-admin';
 export type { SettingsView } from '../../src/db/business-settings';
 export type { TokenUsageView } from '../../src/db/usage';
+export type { ModelUsageView, MonthUsageView } from '../../src/usage/costs';
 export type BusinessRole = 'OWNER' | 'STAFF';
 export type { MemberView as Member, InvitationView as Invitation } from '../../src/db/team';
 export type { AuditEntryView as AuditEntry } from '../../src/db/audit';

@@ -69,6 +69,9 @@ const ROUTES: Record<string, Row> = {
   'GET /businesses/:businessId/settings': { rule: 'view' },
   'PUT /businesses/:businessId/settings': { rule: 'manage', call: async (id) => ({ body: await settingsOf(id) }) },
   'GET /businesses/:businessId/audit': { rule: 'manage' },
+  // What the business's model use costs: its owners' figure (admin-usage.test.ts); the list answers each user only theirs.
+  'GET /businesses/:businessId/usage': { rule: 'manage' },
+  'GET /usage': { rule: 'signed-in' },
   'GET /businesses/:businessId/prompt': { rule: 'view' },
   'POST /businesses/:businessId/prompt/preview': { rule: 'manage', call: async (id) => ({ body: await promptOf(id) }) },
   'PUT /businesses/:businessId/prompt': { rule: 'manage', call: async (id) => ({ body: await promptOf(id) }) },

@@ -1,5 +1,6 @@
 // The businesses this user belongs to (a platform admin: all of them), with
-// what an operator checks first: answering or not, the calendar, the last message.
+// what an operator checks first: answering or not, the calendar, the last
+// message, and (for those they manage) this month's AI use and its cost.
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../api';
@@ -7,12 +8,17 @@ import { Notice } from '../components/forms';
 import { LoadingOrError } from '../components/Loading';
 import { useApiData } from '../components/useApiData';
 import { formatAgo } from '../format';
-import { roleIn, useUser } from '../session';
-import type { BusinessSummary } from '../types';
+import { canManage, roleIn, useUser } from '../session';
+import type { BusinessSummary, MonthUsageView } from '../types';
+import { usageSummary } from '../usage-words';
 
 export function BusinessesPage() {
   const user = useUser();
   const list = useApiData<{ businesses: BusinessSummary[] }>('/businesses');
+  // Answers only the businesses whose cost this user may see (none for someone who is only staff).
+  const usage = useApiData<{ businesses: MonthUsageView[] }>('/usage');
+  const usageOf = new Map(usage.data?.businesses.map((u) => [u.businessId, u]));
+  const seesCost = user.platformAdmin || user.memberships.some((m) => m.role === 'OWNER');
   const [problem, setProblem] = useState('');
 
   async function setActive(business: BusinessSummary, active: boolean) {
@@ -49,6 +55,7 @@ export function BusinessesPage() {
               <th scope="col">Status</th>
               <th scope="col">Calendar</th>
               <th scope="col">Last message</th>
+              {seesCost && <th scope="col">This month</th>}
               {user.platformAdmin && <th scope="col">Actions</th>}
             </tr>
           </thead>
@@ -80,6 +87,11 @@ export function BusinessesPage() {
                   <CalendarStatus calendar={b.calendar} />
                 </td>
                 <td data-label="Last message">{b.lastMessageAt ? formatAgo(b.lastMessageAt) : 'None yet'}</td>
+                {seesCost && (
+                  <td data-label="This month">
+                    <MonthFigure usage={usageOf.get(b.id)} manager={canManage(user, b.id)} failed={usage.error} />
+                  </td>
+                )}
                 {user.platformAdmin && (
                   <td data-label="Actions">
                     <button type="button" className="secondary" onClick={() => setActive(b, !b.active)}>
@@ -93,6 +105,19 @@ export function BusinessesPage() {
         </table>
       )}
     </section>
+  );
+}
+
+/** This month's tokens and cost; the API answers them only for the businesses this user manages. */
+function MonthFigure({ usage, manager, failed }: { usage?: MonthUsageView; manager: boolean; failed?: string }) {
+  if (!manager) return <span className="muted">Owners see it</span>;
+  if (usage) return <>{usageSummary(usage)}</>;
+  return failed ? (
+    <span className="muted" title={failed}>
+      Could not load
+    </span>
+  ) : (
+    <span className="muted">Loading…</span>
   );
 }
 

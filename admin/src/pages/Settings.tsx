@@ -15,6 +15,7 @@ import { differs, draftFromView, draftToPayload, type SettingsDraft } from './se
 import { ExceptionsEditor } from './settings/ExceptionsEditor';
 import { HoursEditor } from './settings/HoursEditor';
 import { LimitsEditor, RetentionEditor } from './settings/LimitsEditor';
+import { MonthUsage } from './settings/MonthUsage';
 import { BookingRulesEditor, PersonRulesEditor, ReplyTimingEditor } from './settings/RulesEditor';
 import { ServicesEditor } from './settings/ServicesEditor';
 import { describeField, validateDraft, type FieldErrors } from './settings/validation';
@@ -149,6 +150,7 @@ function SettingsForm({ businessId, saved, usage, readOnly }: { businessId: stri
         <h2 id="limits-heading">Limits</h2>
         <p className="hint">They keep one customer, or a very busy day, from running up the cost of the assistant.</p>
         <LimitsEditor rules={draft.rules} onChange={(rules) => edit({ rules })} errors={fields} readOnly={readOnly} usage={usage} />
+        {!readOnly && <MonthUsage businessId={businessId} />}
       </section>
       <section aria-labelledby="retention-heading">
         <h2 id="retention-heading">Keeping messages</h2>

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { CalendarAccess } from '../../calendar/google-calendar';
 import type { Keyring } from '../../crypto/keyring';
 import type { Database } from '../../db/client';
+import type { PriceTable } from '../../usage/prices';
 import { findSessionUser } from '../../db/admin-users';
 import { appointmentRoutes } from './appointment-routes';
 import { authRoutes } from './auth-routes';
@@ -23,6 +24,7 @@ import { promptRoutes } from './prompt-routes';
 import { settingsRoutes } from './settings-routes';
 import { teamRoutes } from './team-routes';
 import { tryItRoutes } from './try-it-routes';
+import { usageRoutes } from './usage-routes';
 import { userRoutes } from './user-routes';
 import { whatsappTokenRoutes } from './whatsapp-token-routes';
 import { consoleErrorHandler } from './errors';
@@ -47,6 +49,8 @@ export interface AdminApiOptions {
   calendarAccess?: CalendarAccess;
   /** SECRETS_ENCRYPTION_KEYS: seals the secrets owners give the console, opens the stored refresh tokens. */
   secrets: Keyring;
+  /** Model prices (MODEL_PRICES over the built-in table), for this month's cost of each business. */
+  prices: PriceTable;
 }
 
 declare module 'fastify' {
@@ -112,6 +116,7 @@ const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, options) => {
     temporalUi: options.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
   });
   await app.register(conversationControlRoutes, { db: options.db, requireUser: signedIn, temporal: options.temporal });
+  await app.register(usageRoutes, { db: options.db, requireUser: signedIn, prices: options.prices });
 };
 
 /** A preHandler that answers 401 unless the request carries a live session; sets request.adminUserId. */
