@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_HISTORY_BUDGET } from './agent/history';
+import { ModelPricesError, parseModelPrices } from './usage/prices';
 import { DEFAULT_MAX_TOOL_CALLS_PER_REPLY } from './agent/loop';
 import type { CalendarAccess } from './calendar/google-calendar';
 import { KeyringError, parseKeyring } from './crypto/keyring';
@@ -159,6 +160,24 @@ const schema = z.object({
   WORKER_HEALTH_PORT: port.optional(),
 
   SANDBOX_PORT: port.default(8090),
+
+  // Agent-run traces (src/observability/tracing/): a line per turn, model call and tool call on stdout,
+  // or a Langfuse trace per turn. Message text reaches a trace only with TRACE_LOG_PII=true.
+  TRACER_TYPE: z.enum(['console', 'langfuse', 'none']).default('console'),
+  LANGFUSE_PUBLIC_KEY: z.string().optional(),
+  LANGFUSE_SECRET_KEY: z.string().optional(),
+  // LANGFUSE_HOST is the older name of the same setting; LANGFUSE_BASE_URL wins when both are set.
+  LANGFUSE_BASE_URL: z.url().optional(),
+  LANGFUSE_HOST: z.url().optional(),
+  // OpenTelemetry across processes (webhook → workflow → activities), exported over OTLP/HTTP when set; off otherwise.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // Prometheus metrics (GET /metrics), each process on its own port, never on the public webhook port.
+  API_METRICS_PORT: port.default(9463),
+  WORKER_METRICS_PORT: port.default(9464),
+  // Prices per million tokens, JSON: {"gpt-4o-mini":{"input":0.15,"output":0.6}}; merged over the built-in table (src/usage/prices.ts).
+  MODEL_PRICES: z.string().optional(),
+
   TRACE_LOG_PII: booleanFlag,
   // Keys the hash of phone numbers in logs (required outside development, where APP_SECRET stands in). The same in every process.
   LOG_HASH_KEY: z.string().min(16, 'at least 16 characters').optional(),
@@ -195,6 +214,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment: ${problems}`);
   }
   const problems = [...keyringProblems(parsed.data, isDevelopment), ...temporalTlsProblems(parsed.data)];
+  try {
+    parseModelPrices(parsed.data.MODEL_PRICES);
+  } catch (err) {
+    if (!(err instanceof ModelPricesError)) throw err;
+    problems.push(err.message);
+  }
   if (!isDevelopment) {
     for (const [name, value] of PUBLIC_DEVELOPMENT_VALUES) {
       if (present[name] === value) problems.push(`${name}: the public development value${outsideDevelopment(env.NODE_ENV)}; set a secret of your own`);

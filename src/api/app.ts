@@ -7,12 +7,14 @@ import { calendarAccess, type Config } from '../config';
 import { secretsKeyring } from '../crypto/secrets';
 import type { Database } from '../db/client';
 import { loggerOptions } from '../observability/logger';
+import type { ApiMetrics } from '../observability/metrics';
 import { createBusinessDirectory } from './business-directory';
 import { RouteLogController } from './request-log';
 import { healthRoutes } from './health-routes';
 import { webhookRoutes } from './webhook-routes';
 import { adminConsole } from './admin';
 import { CODEC_PATH, codecRoutes } from './codec-routes';
+import { parseModelPrices, priceTable } from '../usage/prices';
 
 export interface AppDependencies {
   config: Pick<
@@ -45,6 +47,7 @@ export interface AppDependencies {
         | 'TEMPORAL_UI_URL'
         | 'CODEC_AUTH_TOKEN'
         | 'TEMPORAL_NAMESPACE'
+        | 'MODEL_PRICES'
       >
     >;
   db: Database;
@@ -53,9 +56,11 @@ export interface AppDependencies {
   logDestination?: DestinationStream;
   /** Console sign-in attempts per client address per minute (10 unless a test needs more). */
   adminSignInRateLimitPerMinute?: number;
+  /** Webhook metrics (served by startMetricsServer on API_METRICS_PORT); none counted without it. */
+  metrics?: ApiMetrics;
 }
 
-export async function buildApp({ config, db, temporal, logDestination, adminSignInRateLimitPerMinute }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, temporal, logDestination, adminSignInRateLimitPerMinute, metrics }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { ...loggerOptions(config.LOG_LEVEL, 'api'), ...(logDestination ? { stream: logDestination } : {}) },
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
@@ -78,6 +83,7 @@ export async function buildApp({ config, db, temporal, logDestination, adminSign
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     businesses: createBusinessDirectory(db),
     logPii: config.TRACE_LOG_PII ?? false,
+    metrics,
   });
   await app.register(adminConsole, {
     prefix: '/admin',
@@ -90,6 +96,7 @@ export async function buildApp({ config, db, temporal, logDestination, adminSign
     temporal: { client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE },
     calendarAccess: calendarAccess(config),
     secrets: secretsKeyring(config.SECRETS_ENCRYPTION_KEYS),
+    prices: priceTable(parseModelPrices(config.MODEL_PRICES)),
     temporalUi: config.TEMPORAL_UI_URL ? { url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE ?? 'default' } : undefined,
   });
   // Decrypts histories for the Web UI and the CLI with the very codecs this app's Temporal client writes with.

@@ -13,6 +13,7 @@ import { isPortOpen, startProcess, waitFor, type ManagedProcess } from '../local
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from '../local/temporal';
 import { ensureNamespace } from '../local/temporal-namespace';
 import { startSandbox, type Sandbox } from '../sandbox/server';
+import { sandboxLangfuseSettings } from '../sandbox/langfuse';
 import { CODEC_PATH } from '../api/codec-routes';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { setIdentifierHashKey } from '../observability/privacy';
@@ -79,6 +80,14 @@ async function main(): Promise<void> {
       });
       cleanups.push(server.stop);
       temporal = server;
+      // The flags above register search attributes only in a new database: one kept in .data/ from an
+      // earlier version gets those added since then here, or every workflow start would be refused.
+      const added = await ensureNamespace({
+        ...temporalConnectionOptions(config),
+        namespace: config.TEMPORAL_NAMESPACE,
+        searchAttributes: SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, valueType: key.type })),
+      });
+      if (added.length > 0) say(`  added to the Temporal database in .data/: ${added.join(', ')}`);
     }
 
     // Database: DATABASE_URL if given, else a PostgreSQL cluster kept in .data/postgres.
@@ -98,8 +107,10 @@ async function main(): Promise<void> {
     // Sandbox: stands in for Meta and OpenAI wherever no real credentials are configured.
     const useSandboxGraph = config.WHATSAPP_ACCESS_TOKEN === DEV_DEFAULTS.WHATSAPP_ACCESS_TOKEN;
     const useSandboxModel = config.OPENAI_API_KEY === DEV_DEFAULTS.OPENAI_API_KEY;
+    // Langfuse traces without a Langfuse account: the sandbox's stand-in receives them.
+    const useSandboxLangfuse = config.TRACER_TYPE === 'langfuse' && !(config.LANGFUSE_PUBLIC_KEY && config.LANGFUSE_SECRET_KEY);
     let sandbox: Sandbox | undefined;
-    if (useSandboxGraph || useSandboxModel || useSandboxCalendar) {
+    if (useSandboxGraph || useSandboxModel || useSandboxCalendar || useSandboxLangfuse) {
       sandbox = await startSandbox({
         port: config.SANDBOX_PORT,
         whatsappAccessToken: config.WHATSAPP_ACCESS_TOKEN,
@@ -115,6 +126,7 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: temporal.address,
       ...(useSandboxGraph && sandbox ? { GRAPH_API_BASE_URL: sandbox.url } : {}),
       ...(useSandboxModel && sandbox ? { OPENAI_BASE_URL: `${sandbox.url}/v1` } : {}),
+      ...(useSandboxLangfuse && sandbox ? sandboxLangfuseSettings(sandbox.url) : {}),
       ...(useSandboxCalendar && sandbox
         ? {
             GOOGLE_CALENDAR_ROOT_URL: sandbox.url,
@@ -158,6 +170,10 @@ async function main(): Promise<void> {
       `  Webhook           ${webhookUrl}  (verify token: ${config.VERIFY_TOKEN === DEV_DEFAULTS.VERIFY_TOKEN ? DEV_DEFAULTS.VERIFY_TOKEN : 'from VERIFY_TOKEN'})`,
     );
     say(`  Health            http://127.0.0.1:${config.PORT}/readyz`);
+    say(`  Metrics           http://127.0.0.1:${config.API_METRICS_PORT}/metrics (API), http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics (worker)`);
+    say(
+      `  Agent-run traces  ${config.TRACER_TYPE === 'console' ? 'the worker\'s lines with "trace" (TRACER_TYPE=console)' : `TRACER_TYPE=${config.TRACER_TYPE}`}`,
+    );
     say(`  Temporal Web UI   ${temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
     say(`  Temporal server   ${temporal.address}`);
     // The dev server cannot tell its UI to send cookies to the codec server, so each browser opts in once.
@@ -179,6 +195,7 @@ async function main(): Promise<void> {
       say(`    fault injection         ${sandbox.url}/sandbox/faults`);
       if (useSandboxModel) say(`    model requests          ${sandbox.url}/sandbox/openai/requests  (offline stand-in model)`);
       if (useSandboxCalendar) say(`    calendar events         ${sandbox.url}/sandbox/calendar/events`);
+      if (useSandboxLangfuse) say(`    Langfuse traces         ${sandbox.url}/sandbox/langfuse/traces  (TRACER_TYPE=langfuse without keys)`);
     }
     say('');
     say(`Try it:  npm run replay -- fixtures/simple_greeting.json`);

@@ -4,7 +4,15 @@
 // the Fastify app listening on a real port.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  type MetricsExporterConfig,
+  type Worker,
+  type WorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Logger as TemporalLogger } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
@@ -13,6 +21,9 @@ import { buildApp } from '../../src/api/app';
 import { loadConfig } from '../../src/config';
 import { SANDBOX_CALENDAR_ID, seedDemoBusiness } from '../../src/db/demo-business';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import type { TurnObserver } from '../../src/observability/turn-events';
+import type { ApiMetrics } from '../../src/observability/metrics';
+import { clientInterceptors, workerTelemetry, type OpenTelemetry } from '../../src/observability/opentelemetry';
 import { createGraphClient } from '../../src/whatsapp/graph-client';
 import { createWorker } from '../../src/worker/create-worker';
 import { encryptingDataConverter, FAILURE_CONVERTER_PATH, payloadKeyring } from '../../src/temporal/data-converter';
@@ -37,12 +48,21 @@ export const TEST_SECRETS_KEYS = 'stest1:dGVzdC1zZWNyZXRzLWtleS1vbmUtLS0tLS0tLS0
 export const TEST_SECRETS = secretsKeyring(TEST_SECRETS_KEYS);
 export const TEST_OAUTH_CLIENT = { clientId: 'test-oauth-client.apps.googleusercontent.com', clientSecret: 'test-oauth-client-secret' };
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 let runtimeInstalled = false;
 
-/** The workflow bundle, built once per test file. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
+/** The workflow bundle (with these workflow interceptor modules: OpenTelemetry's for a traced stack), built once per test file. */
+export function workflowBundle(workflowInterceptorModules: string[] = []): Promise<WorkflowBundleWithSourceMap> {
+  const key = workflowInterceptorModules.join('\n');
+  const bundle =
+    bundles.get(key) ??
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../src/workflows'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      workflowInterceptorModules,
+      logger: quietLogger,
+    });
+  bundles.set(key, bundle);
   return bundle;
 }
 
@@ -96,11 +116,25 @@ export interface StackOptions {
   googleOAuth?: boolean;
   /** TEMPORAL_UI_URL for the app: the origin its codec server lets a browser call it from. */
   temporalUiUrl?: string;
+  /** Hears the in-process worker's turns, model calls, tool calls and sends (tracers, metrics); nobody by default. */
+  observer?: TurnObserver;
+  /** The in-process worker's workflow cache; 0 makes every workflow task replay the history from the start. */
+  maxCachedWorkflows?: number;
+  /** The in-process worker's interceptors (activity failure metrics, tracing). */
+  workerInterceptors?: WorkerOptions['interceptors'];
+  /** The Temporal runtime's metrics exporter (the SDK's Prometheus endpoint). One per process, like runtimeLogger. */
+  runtimeMetrics?: MetricsExporterConfig;
+  /** The API's webhook metrics. */
+  apiMetrics?: ApiMetrics;
+  /** MODEL_PRICES for the app: the console's cost figures. */
+  modelPrices?: string;
+  /** Traces the app's and the worker's Temporal clients, the worker (interceptors, traced bundle) and the webhook. */
+  openTelemetry?: OpenTelemetry;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: options.runtimeLogger ?? quietLogger });
+    Runtime.install({ logger: options.runtimeLogger ?? quietLogger, ...(options.runtimeMetrics && { telemetryOptions: { metrics: options.runtimeMetrics } }) });
     runtimeInstalled = true;
   } else if (options.runtimeLogger && Runtime.instance().logger !== options.runtimeLogger) {
     throw new Error('The Temporal runtime is already installed with another logger: pass runtimeLogger to the first stack of the file');
@@ -115,7 +149,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     NativeConnection.connect({ address }),
     Connection.connect({ address }),
   ]);
-  const temporal = new Client({ connection, namespace: 'default', dataConverter: TEST_DATA_CONVERTER });
+  const temporal = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: TEST_DATA_CONVERTER,
+    interceptors: clientInterceptors(options.openTelemetry),
+  });
+  const telemetry = workerTelemetry(options.openTelemetry);
   const oauthClient = options.googleOAuth
     ? { ...TEST_OAUTH_CLIENT, authBaseUrl: `${sandbox.url}/o/oauth2/v2/auth`, tokenUrl: `${sandbox.url}/token` }
     : undefined;
@@ -135,8 +175,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           namespace: 'default',
           taskQueue,
           dataConverter: TEST_DATA_CONVERTER,
-          workflowBundle: await workflowBundle(),
+          workflowBundle: await workflowBundle(telemetry.workflowInterceptorModules),
           shutdownGraceTime: '1 second',
+          maxCachedWorkflows: options.maxCachedWorkflows,
+          interceptors: { ...options.workerInterceptors, activity: [...(options.workerInterceptors?.activity ?? []), ...telemetry.interceptors.activity] },
+          sinks: telemetry.sinks,
           dependencies: {
             db: database.db,
             temporal,
@@ -163,6 +206,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             maxIterations: options.maxIterations ?? 4,
             maxToolCallsPerReply: options.maxToolCallsPerReply,
             conversationTiming: options.conversationTiming,
+            observer: options.observer,
           },
         });
   const workerRun = worker?.run();
@@ -178,6 +222,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.temporalUiUrl && { TEMPORAL_UI_URL: options.temporalUiUrl }),
     LOG_LEVEL: options.apiLog?.level ?? 'silent',
     TRACE_LOG_PII: options.traceLogPii ? 'true' : 'false',
+    ...(options.modelPrices && { MODEL_PRICES: options.modelPrices }),
     // The calendar as the worker opens it: clearing the console's "Try it" test bookings removes their events.
     GOOGLE_CALENDAR_ROOT_URL: sandbox.url,
     GOOGLE_CALENDAR_ACCESS_TOKEN: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN,
@@ -194,6 +239,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporal,
     logDestination: options.apiLog?.destination,
     adminSignInRateLimitPerMinute: options.adminSignInRateLimitPerMinute ?? 1000,
+    metrics: options.apiMetrics,
   }).catch(async (err: unknown) => {
     // Without this, a worker already polling keeps Jest from ever exiting after the failure.
     worker?.shutdown();
@@ -231,6 +277,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       GOOGLE_CALENDAR_ACCESS_TOKEN: options.workerGoogleToken ?? TEST_GOOGLE_TOKEN,
       AGENT_MAX_ITERATIONS: String(options.maxIterations ?? 4),
       MODEL_MAX_OUTPUT_TOKENS: String(options.modelMaxOutputTokens ?? TEST_MODEL_MAX_OUTPUT_TOKENS),
+      // Any free port: tests run several worker processes at once, which would all want the default.
+      WORKER_METRICS_PORT: '0',
       ...(oauthClient && {
         GOOGLE_OAUTH_CLIENT_ID: oauthClient.clientId,
         GOOGLE_OAUTH_CLIENT_SECRET: oauthClient.clientSecret,

@@ -429,3 +429,22 @@ describe('TRACE_LOG_PII', () => {
     expect(configError(dev({ TRACE_LOG_PII: value })).message).toContain('TRACE_LOG_PII: ');
   });
 });
+
+describe('observability settings', () => {
+  test('the defaults: console traces, metrics on 9463 and 9464, no OpenTelemetry export', () => {
+    const config = loadConfig(dev({}));
+    expect(config).toMatchObject({ TRACER_TYPE: 'console', API_METRICS_PORT: 9463, WORKER_METRICS_PORT: 9464 });
+    expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+  });
+
+  test.each([['jaeger'], ['Console'], ['']])('TRACER_TYPE %p other than console, langfuse or none is refused (empty is unset)', (value) => {
+    if (value === '') expect(loadConfig(dev({ TRACER_TYPE: value })).TRACER_TYPE).toBe('console');
+    else expect(configError(dev({ TRACER_TYPE: value })).message).toContain('TRACER_TYPE: ');
+  });
+
+  test('a MODEL_PRICES the price table cannot read stops the process at start, naming it', () => {
+    expect(configError(dev({ MODEL_PRICES: '{"gpt-4o-mini":{"input":"cheap"}}' })).message).toContain('MODEL_PRICES');
+    expect(configError(dev({ MODEL_PRICES: 'not json' })).message).toContain('MODEL_PRICES');
+    expect(loadConfig(dev({ MODEL_PRICES: '{"my-model":{"input":0.2,"output":0.8}}' })).MODEL_PRICES).toBe('{"my-model":{"input":0.2,"output":0.8}}');
+  });
+});
