@@ -1,13 +1,10 @@
 // GET /metrics for Prometheus, on a port of its own: the metrics name
 // businesses and their volumes, so they are never served on the API's public
 // port, and the worker has no HTTP server otherwise.
-import http from 'node:http';
 import type { Registry } from 'prom-client';
+import { startSidePortServer, type SidePortServer } from './side-port-server';
 
-export interface MetricsServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type MetricsServer = SidePortServer;
 
 export interface MetricsServerOptions {
   host: string;
@@ -19,26 +16,16 @@ export interface MetricsServerOptions {
 }
 
 export async function startMetricsServer({ host, port, registry, extra }: MetricsServerOptions): Promise<MetricsServer> {
-  const server = http.createServer((request, response) => {
-    if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://metrics').pathname !== '/metrics') {
-      response.writeHead(404).end();
-      return;
-    }
-    scrape(registry, extra).then(
-      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      (err: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`Metrics could not be collected: ${err.message}\n`),
-    );
+  return startSidePortServer({
+    host,
+    port,
+    path: '/metrics',
+    answer: (response) =>
+      void scrape(registry, extra).then(
+        (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (err: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`Metrics could not be collected: ${err.message}\n`),
+      ),
   });
-  server.requestTimeout = 5_000;
-  server.headersTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 async function scrape(registry: Registry, extra: MetricsServerOptions['extra']): Promise<string> {

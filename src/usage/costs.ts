@@ -1,7 +1,7 @@
 // Tokens turned into money with a price table. A model without a price costs
 // "unknown", never 0: a total over several models says which were left out.
 import type { ModelTokens, MonthUsage } from '../db/usage-report';
-import { costPicoUsd, priceOf, usdNumber, type PriceTable } from './prices';
+import { costPicoUsd, priceOf, usdOrNull, type PriceTable } from './prices';
 
 export interface PricedTokens extends ModelTokens {
   /** Exact, in pico-dollars; null when the model has no price. */
@@ -71,8 +71,8 @@ export function monthUsageView(usage: MonthUsage, prices: PriceTable): MonthUsag
     promptTokens: total.promptTokens,
     completionTokens: total.completionTokens,
     totalTokens: total.promptTokens + total.completionTokens,
-    costUsd: total.costPicoUsd === null ? null : usdNumber(total.costPicoUsd),
+    costUsd: usdOrNull(total.costPicoUsd),
     unpricedModels: total.unpricedModels,
-    models: models.map(({ costPicoUsd, ...tokens }) => ({ ...tokens, costUsd: costPicoUsd === null ? null : usdNumber(costPicoUsd) })),
+    models: models.map(({ costPicoUsd, ...tokens }) => ({ ...tokens, costUsd: usdOrNull(costPicoUsd) })),
   };
 }

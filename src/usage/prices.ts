@@ -111,3 +111,6 @@ export function formatUsd(pico: bigint, decimals: number): string {
 
 /** Pico-dollars as a JSON number of USD to the micro-dollar: 825000000n → 0.000825. */
 export const usdNumber = (pico: bigint): number => Number(formatUsd(pico, 6));
+
+/** The same, keeping "no price" (null) as it is. */
+export const usdOrNull = (pico: bigint | null): number | null => (pico === null ? null : usdNumber(pico));

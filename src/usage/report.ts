@@ -2,7 +2,7 @@
 // cost, then the business's total; as a table for people or as JSON.
 import type { BusinessRef, DailyUsageRow } from '../db/usage-report';
 import { priced, totalOf, type PricedTokens, type UsageTotal } from './costs';
-import { formatUsd, usdNumber, type PriceTable } from './prices';
+import { formatUsd, usdOrNull, type PriceTable } from './prices';
 
 export interface BusinessUsage {
   business: BusinessRef;
@@ -73,14 +73,14 @@ export function usageJson(since: string, usage: readonly BusinessUsage[]) {
       days: days.map(({ costPicoUsd, ...d }) => ({
         ...d,
         totalTokens: d.promptTokens + d.completionTokens,
-        costUsd: costPicoUsd === null ? null : usdNumber(costPicoUsd),
+        costUsd: usdOrNull(costPicoUsd),
       })),
       total: {
         calls: total.calls,
         promptTokens: total.promptTokens,
         completionTokens: total.completionTokens,
         totalTokens: total.promptTokens + total.completionTokens,
-        costUsd: total.costPicoUsd === null ? null : usdNumber(total.costPicoUsd),
+        costUsd: usdOrNull(total.costPicoUsd),
         unpricedModels: total.unpricedModels,
       },
     })),

@@ -4,11 +4,11 @@
 // sees ciphertext. The settings are made through the UI's own Codec Server
 // dialog, as an operator does (the dev server cannot preset credentials).
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { CODEC_PATH } from '../../src/api/codec-routes';
+import { signInToConsole, useCodecServer } from '../support/temporal-ui';
 import type { IntakeReport } from '../../src/api/intake';
 import { screenshot, useConsoleBrowser } from '../support/browser';
-import { signedInUser, TEST_PASSWORD } from '../support/console-client';
+import { signedInUser } from '../support/console-client';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, useStack } from '../support/stack';
 import { until } from '../support/waiting';
@@ -34,35 +34,11 @@ beforeAll(async () => {
   await signedInUser(stack, adminEmail, 'platform-admin');
 });
 
-/** Points this browser's Web UI at the app's codec server, with cookies, through the UI's Codec Server dialog. */
-async function useCodecServer(page: Page): Promise<void> {
-  await page.goto(`${uiUrl}/namespaces/default/workflows/${workflowId}`);
-  await page
-    .getByRole('button', { name: /Codec Server/ })
-    .first()
-    .click();
-  await page.getByText('Use Cluster-level setting, where available.').first().click();
-  await page.getByText('Use my browser setting and ignore Cluster-level setting.').last().click();
-  await page.getByPlaceholder('Paste your endpoint here').fill(stack.webhookUrl.replace(/\/webhook$/, CODEC_PATH));
-  // The dialog's switches sit under the page header at this size; a direct click is what a person's tap does.
-  await page.getByLabel('Include cross-origin credentials').dispatchEvent('click');
-  await page.getByRole('button', { name: 'Apply' }).dispatchEvent('click');
-  await page.reload();
-}
-
-async function signInToConsole(page: Page): Promise<void> {
-  const csrf = (await (await page.context().request.get(`${browser.url}/api/csrf-token`)).json()) as { token: string };
-  const signedIn = await page.context().request.post(`${browser.url}/api/sign-in`, {
-    headers: { 'x-csrf-token': csrf.token },
-    data: { email: adminEmail, password: TEST_PASSWORD },
-  });
-  expect(signedIn.status()).toBe(200);
-}
-
 test('a platform admin signed in to the console reads the decoded history in the Web UI', async () => {
   const page = await browser.newPage({ width: 1400, height: 1400 });
-  await signInToConsole(page);
-  await useCodecServer(page);
+  await signInToConsole(page, browser, adminEmail);
+  await useCodecServer(page, stack, uiUrl, `/namespaces/default/workflows/${workflowId}`);
+  await page.reload();
   await page.getByText(marker).first().waitFor({ timeout: 20_000 });
   await screenshot(page, 'temporal-ui-decoded-history', { fullPage: false });
 }, 60_000);
@@ -73,7 +49,8 @@ test('a browser not signed in gets only ciphertext from the same settings', asyn
   page.on('response', (response) => {
     if (response.url().includes(`${CODEC_PATH}/decode`)) refused.push(response.status());
   });
-  await useCodecServer(page);
+  await useCodecServer(page, stack, uiUrl, `/namespaces/default/workflows/${workflowId}`);
+  await page.reload();
   await until('the Web UI to ask the codec server', () => refused.length > 0, 20_000);
   // The input shown as the server stores it: the encrypted payload with its key ID.
   await until('the Web UI to show the encrypted input', async () => ((await page.textContent('body')) ?? '').includes('encryption-key-id'), 20_000);

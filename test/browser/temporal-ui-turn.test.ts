@@ -5,11 +5,11 @@
 // for a signed-in platform admin, names each step ("Model call 1", "book_appointment: Haircut …").
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { CODEC_PATH } from '../../src/api/codec-routes';
 import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 import { localTimeWords } from '../../src/workflows/summaries';
 import { screenshot, useConsoleBrowser } from '../support/browser';
-import { signedInUser, TEST_PASSWORD } from '../support/console-client';
+import { signedInUser } from '../support/console-client';
+import { signInToConsole, useCodecServer } from '../support/temporal-ui';
 import { deliver } from '../support/deliver';
 import { textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
@@ -37,22 +37,8 @@ beforeAll(async () => {
 }, 120_000);
 
 async function signInAndUseCodec(page: Page): Promise<void> {
-  const csrf = (await (await page.context().request.get(`${browser.url}/api/csrf-token`)).json()) as { token: string };
-  const signedIn = await page.context().request.post(`${browser.url}/api/sign-in`, {
-    headers: { 'x-csrf-token': csrf.token },
-    data: { email: adminEmail, password: TEST_PASSWORD },
-  });
-  expect(signedIn.status()).toBe(200);
-  await page.goto(`${uiUrl}/namespaces/default/workflows`);
-  await page
-    .getByRole('button', { name: /Codec Server/ })
-    .first()
-    .click();
-  await page.getByText('Use Cluster-level setting, where available.').first().click();
-  await page.getByText('Use my browser setting and ignore Cluster-level setting.').last().click();
-  await page.getByPlaceholder('Paste your endpoint here').fill(stack.webhookUrl.replace(/\/webhook$/, CODEC_PATH));
-  await page.getByLabel('Include cross-origin credentials').dispatchEvent('click');
-  await page.getByRole('button', { name: 'Apply' }).dispatchEvent('click');
+  await signInToConsole(page, browser, adminEmail);
+  await useCodecServer(page, stack, uiUrl, '/namespaces/default/workflows');
 }
 
 /** The columns the README suggests, through the table's settings drawer: the outcome and the sentence in; run ID, type and end out. */
