@@ -11,7 +11,7 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic' } },
   logLevel: 'warn',
   build: {
-    outDir: fileURLToPath(new URL('../dist/admin', import.meta.url)),
+    outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
     rolldownOptions: {

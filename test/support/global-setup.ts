@@ -1,7 +1,7 @@
 // One real PostgreSQL 15 cluster and one real Temporal dev server for the run.
 // Test files get their own database (cloned from a migrated template) and their
 // own task queue, so they never see each other's data. The console's pages are
-// built too, since the app under test serves them from dist/admin.
+// built too, since the app under test serves them from dist/console.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,7 +41,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_TEMPORAL_UI_URL = `http://127.0.0.1:${uiPort}`;
 }
 
-/** Builds dist/admin, unless `npm run dev` is keeping it current with its watch build (Vite refuses a second build of the project meanwhile). */
+/** Builds dist/console, unless `npm run dev` is keeping it current with its watch build (Vite refuses a second build of the project meanwhile). */
 async function buildConsoleUnlessWatched(): Promise<void> {
   await buildConsole().catch((err: Error) => {
     if (!/Found another Vite build process/.test(err.message)) throw err;

@@ -87,6 +87,19 @@ describe('the image runs on production dependencies', () => {
   });
 });
 
+describe('npm run build', () => {
+  test("the console's Vite build writes where no compiled server module lives", () => {
+    // Vite empties its output directory first: pointed at dist/admin it deleted the compiled src/admin,
+    // and the built API then failed on start with "Cannot find module '../../admin/access'".
+    const outDir = /outDir:\s*fileURLToPath\(new URL\('([^']+)'/.exec(read('admin/vite.config.mts'))?.[1];
+    expect(outDir).toBeDefined();
+    const consoleDir = path.resolve(ROOT, 'admin', outDir!);
+    expect(path.dirname(consoleDir)).toBe(path.join(ROOT, 'dist'));
+    const compiledDirs = fs.readdirSync(path.join(ROOT, 'src')).map((entry) => path.join(ROOT, 'dist', entry.replace(/\.ts$/, '.js')));
+    expect(compiledDirs).not.toContain(consoleDir);
+  });
+});
+
 interface ComposeService {
   image?: string;
   build?: unknown;

@@ -1,4 +1,4 @@
-// The console's pages: the React app Vite builds into dist/admin (`npm run
+// The console's pages: the React app Vite builds into dist/console (`npm run
 // build`, or the watch build `npm run dev` runs). Hashed assets are cached for
 // good; every other address under /admin is the app's own route, so it gets
 // index.html and the app shows the page, or its "not found".
@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 
 /** Where Vite writes the console, from src/api/admin (tsx) and dist/api/admin (built) alike. */
-export const CONSOLE_BUILD_DIR = path.resolve(__dirname, '../../../dist/admin');
+export const CONSOLE_BUILD_DIR = path.resolve(__dirname, '../../../dist/console');
 
 export const consolePages: FastifyPluginAsync<{ buildDir?: string }> = async (app, { buildDir = CONSOLE_BUILD_DIR }) => {
   await app.register(fastifyStatic, {
