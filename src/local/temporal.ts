@@ -1,26 +1,17 @@
-// The Temporal CLI's dev server, a real Temporal server in one binary. No npm or
+// The Temporal CLI's dev server, a real Temporal server in one binary (SQLite). No npm or
 // Debian package ships it here, so unless `temporal` is on PATH it is built once
-// from the Go module proxy into a per-user cache outside the repository.
+// from the Go module proxy into a per-user cache outside the repository (go-install.ts).
 // v1.5.1 is the newest tag that `go install` accepts (later ones carry a replace directive).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { execFileAsync, startProcess, waitFor, type ManagedProcess } from './processes';
+import { cacheDir, goInstallOnce, onPath } from './go-install';
+import { startProcess, waitFor, type ManagedProcess } from './processes';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
 export function temporalCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'wa-booking-agent', `temporal-${TEMPORAL_CLI_VERSION}`);
-}
-
-function onPath(binary: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = dir && path.join(dir, binary);
-    if (candidate && fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
+  return cacheDir(`temporal-${TEMPORAL_CLI_VERSION}`);
 }
 
 export async function ensureTemporalCli(log: (line: string) => void = console.log): Promise<string> {
@@ -31,36 +22,9 @@ export async function ensureTemporalCli(log: (line: string) => void = console.lo
   }
   const fromPath = onPath('temporal');
   if (fromPath) return fromPath;
-
-  const cacheDir = temporalCacheDir();
-  const cached = path.join(cacheDir, 'temporal');
-  if (fs.existsSync(cached)) return cached;
-
-  const go = onPath('go') ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) {
-    throw new Error(
-      'The Temporal CLI is not on PATH and Go is not installed to build it. Install one of them ' +
-        '(https://docs.temporal.io/cli or https://go.dev/dl), or set TEMPORAL_CLI_PATH.',
-    );
-  }
-  log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} once with Go into ${cacheDir} (a few minutes)…`);
-  // Build into a private directory and rename, so two concurrent first runs cannot see half a binary.
-  fs.mkdirSync(cacheDir, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(cacheDir, 'build-'));
-  try {
-    await execFileAsync(go, ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
-      env: { ...process.env, GOBIN: staging, CGO_ENABLED: '0' },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    fs.renameSync(path.join(staging, 'temporal'), cached);
-  } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr ?? '';
-    throw new Error(`Building the Temporal CLI failed: ${(err as Error).message}\n${stderr.slice(-2000)}`);
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
-  log('Temporal CLI built.');
-  return cached;
+  const into = temporalCacheDir();
+  await goInstallOnce({ what: `the Temporal CLI ${TEMPORAL_CLI_VERSION}`, into, packages: [`github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`] }, log);
+  return path.join(into, 'temporal');
 }
 
 export interface DevServerOptions {
