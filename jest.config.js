@@ -1,14 +1,5 @@
 /** @type {import('jest').Config} */
-const shared = {
-  testEnvironment: 'node',
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-    '/@opentelemetry/otlp-exporter-base/build/src/.+\\.js$': '<rootDir>/test/support/require-builtins-transform.js',
-  },
-  transformIgnorePatterns: ['/node_modules/(?!@opentelemetry/otlp-exporter-base/)'],
-  // NODE_ENV=development, the only mode with the development defaults (src/config.ts fails closed otherwise).
-  setupFiles: ['<rootDir>/test/support/development-env.ts'],
-};
+const shared = require('./test/support/jest-shared');
 
 module.exports = {
   testTimeout: 60_000,

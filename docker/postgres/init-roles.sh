@@ -2,7 +2,7 @@
 # Runs once, when the PostgreSQL volume is first initialised (docker-entrypoint-initdb.d):
 # the app and Temporal each get a role of their own instead of the superuser.
 #   booking   owns the booking database (the migration job and the app use it); no other rights.
-#   temporal  may create databases (Temporal's auto-setup creates and owns its two).
+#   temporal  may create databases (the temporal-schema job creates and owns Temporal's two).
 # Passwords come from the environment and reach SQL as psql variables (:'name'), quoted by psql.
 set -eu
 

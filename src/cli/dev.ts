@@ -12,6 +12,8 @@ import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { isPortOpen, startProcess, waitFor, type ManagedProcess } from '../local/processes';
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from '../local/temporal';
 import { ensureNamespace } from '../local/temporal-namespace';
+import { ensureTemporalServer, postgresLogin, startTemporalServer, TEMPORAL_SERVER_VERSION } from '../local/temporal-server';
+import { ensureTemporalUi, startTemporalUi } from '../local/temporal-ui';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { sandboxLangfuseSettings } from '../sandbox/langfuse';
 import { CODEC_PATH } from '../api/codec-routes';
@@ -24,6 +26,8 @@ const dataDir = path.join(projectRoot, '.data');
 const LOCAL_POSTGRES_PORT = 54329;
 const TEMPORAL_UI_PORT = 8233;
 const DEVELOPMENT = 'development';
+/** The databases `--temporal=postgres` gives the Temporal server, next to the app's in the same PostgreSQL. */
+const TEMPORAL_DATABASES = { persistence: 'temporal', visibility: 'temporal_visibility' };
 
 function say(line = ''): void {
   process.stdout.write(`${line}\n`);
@@ -34,6 +38,13 @@ function prefixed(name: string) {
 }
 
 async function main(): Promise<void> {
+  let temporalMode: 'dev' | 'postgres';
+  try {
+    temporalMode = temporalModeFrom(process.argv.slice(2));
+  } catch (err) {
+    say((err as Error).message);
+    process.exit(2);
+  }
   loadDotEnv(path.join(projectRoot, '.env'));
   // Development, explicitly, for this process and the API and worker it starts: the only mode with the public
   // defaults and the sandbox (anything else fails closed, src/config.ts), whatever NODE_ENV the shell or .env had.
@@ -53,11 +64,21 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
+    // Database: DATABASE_URL if given, else a PostgreSQL cluster kept in .data/postgres.
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const postgres: LocalPostgres = await startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), port: LOCAL_POSTGRES_PORT, database: 'booking' });
+      cleanups.push(postgres.stop);
+      databaseUrl = postgres.url;
+    }
     // Temporal: reuse a server already listening on TEMPORAL_ADDRESS, else start one.
     const [temporalHost, temporalPort] = config.TEMPORAL_ADDRESS.split(':');
     let temporal: Pick<DevServer, 'address' | 'uiUrl'> = { address: config.TEMPORAL_ADDRESS, uiUrl: config.TEMPORAL_UI_URL };
-    if (await isPortOpen(Number(temporalPort), temporalHost)) {
-      say(`Using the Temporal server already running at ${config.TEMPORAL_ADDRESS}`);
+    const reusedTemporal = await isPortOpen(Number(temporalPort), temporalHost);
+    if (reusedTemporal) {
+      say(
+        `Using the Temporal server already running at ${config.TEMPORAL_ADDRESS}${temporalMode === 'postgres' ? ' (--temporal=postgres starts one only when none is running)' : ''}`,
+      );
       // Unlike the bundled dev server, it was not started with our namespace and search attribute.
       const created = await ensureNamespace({
         ...temporalConnectionOptions(config),
@@ -65,6 +86,8 @@ async function main(): Promise<void> {
         searchAttributes: SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, valueType: key.type })),
       });
       if (created.length > 0) say(`  created on it: ${created.join(', ')}`);
+    } else if (temporalMode === 'postgres') {
+      temporal = await startTemporalOnPostgres(databaseUrl, Number(temporalPort), config, cleanups);
     } else {
       const binary = await ensureTemporalCli(say);
       const server = await startTemporalDevServer({
@@ -90,13 +113,6 @@ async function main(): Promise<void> {
       if (added.length > 0) say(`  added to the Temporal database in .data/: ${added.join(', ')}`);
     }
 
-    // Database: DATABASE_URL if given, else a PostgreSQL cluster kept in .data/postgres.
-    let databaseUrl = config.DATABASE_URL;
-    if (!databaseUrl) {
-      const postgres: LocalPostgres = await startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), port: LOCAL_POSTGRES_PORT, database: 'booking' });
-      cleanups.push(postgres.stop);
-      databaseUrl = postgres.url;
-    }
     await applyMigrations(databaseUrl);
     const db = createDatabase(databaseUrl, { maxConnections: 2 });
     const useSandboxCalendar = !hasGoogleCredentials(config);
@@ -175,12 +191,19 @@ async function main(): Promise<void> {
       `  Agent-run traces  ${config.TRACER_TYPE === 'console' ? 'the worker\'s lines with "trace" (TRACER_TYPE=console)' : `TRACER_TYPE=${config.TRACER_TYPE}`}`,
     );
     say(`  Temporal Web UI   ${temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
-    say(`  Temporal server   ${temporal.address}`);
-    // The dev server cannot tell its UI to send cookies to the codec server, so each browser opts in once.
+    say(
+      `  Temporal server   ${temporal.address}${temporalMode === 'postgres' && !reusedTemporal ? ` (Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL: databases ${TEMPORAL_DATABASES.persistence}, ${TEMPORAL_DATABASES.visibility})` : ''}`,
+    );
     const codecEndpoint = `http://127.0.0.1:${config.PORT}${CODEC_PATH}`;
     say(`  Encrypted payloads: decode them at ${codecEndpoint}`);
-    say(`    in the Web UI   sign in to the console, then in the UI's Codec Server settings (the glasses icon) choose`);
-    say(`                    "Use my browser setting", paste the endpoint and turn on "Include cross-origin credentials"`);
+    if (temporalMode === 'postgres' && !reusedTemporal) {
+      // This UI is configured to send the console's session cookie to the codec server.
+      say(`    in the Web UI   sign in to the console first; the UI then decodes them`);
+    } else {
+      // The dev server cannot tell its UI to send cookies to the codec server, so each browser opts in once.
+      say(`    in the Web UI   sign in to the console, then in the UI's Codec Server settings (the glasses icon) choose`);
+      say(`                    "Use my browser setting", paste the endpoint and turn on "Include cross-origin credentials"`);
+    }
     say(
       `    with the CLI    temporal workflow show -w <workflow id> --codec-endpoint ${codecEndpoint} --codec-auth 'Bearer ${config.CODEC_AUTH_TOKEN === DEV_DEFAULTS.CODEC_AUTH_TOKEN ? DEV_DEFAULTS.CODEC_AUTH_TOKEN : '$CODEC_AUTH_TOKEN'}'`,
     );
@@ -204,6 +227,61 @@ async function main(): Promise<void> {
     say(`\nCould not start: ${(err as Error).message}`);
     await stopAll(1);
   }
+}
+
+/**
+ * `--temporal=postgres`: the Temporal server itself (the release a cluster runs) on the
+ * project's PostgreSQL, databases `temporal` and `temporal_visibility`, schemas applied by
+ * Temporal's schema tool, and the Web UI as its own server. Data lives in that PostgreSQL.
+ */
+async function startTemporalOnPostgres(
+  databaseUrl: string,
+  port: number,
+  config: ReturnType<typeof loadConfig>,
+  cleanups: Array<() => Promise<void>>,
+): Promise<Pick<DevServer, 'address' | 'uiUrl'>> {
+  const [build, uiBinary] = [await ensureTemporalServer(say), await ensureTemporalUi(say)];
+  say(`Starting the Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL (databases ${TEMPORAL_DATABASES.persistence}, ${TEMPORAL_DATABASES.visibility})…`);
+  const server = await startTemporalServer({
+    build,
+    login: postgresLogin(databaseUrl),
+    databases: TEMPORAL_DATABASES,
+    port,
+    rootDir: path.join(dataDir, 'temporal-server'),
+    echo: prefixed('temporal'),
+  });
+  cleanups.push(server.stop);
+  const created = await ensureNamespace({
+    ...temporalConnectionOptions(config),
+    address: server.address,
+    namespace: config.TEMPORAL_NAMESPACE,
+    searchAttributes: SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, valueType: key.type })),
+  });
+  if (created.length > 0) say(`  created on it: ${created.join(', ')}`);
+  const ui = await startTemporalUi({
+    binary: uiBinary,
+    temporalAddress: server.address,
+    port: TEMPORAL_UI_PORT,
+    namespace: config.TEMPORAL_NAMESPACE,
+    rootDir: path.join(dataDir, 'temporal-ui'),
+    codecEndpoint: `http://127.0.0.1:${config.PORT}${CODEC_PATH}`,
+    echo: prefixed('temporal-ui'),
+  });
+  cleanups.push(ui.stop);
+  return { address: server.address, uiUrl: ui.url };
+}
+
+/** `--temporal=dev` (the default: the CLI's dev server on SQLite in .data/) or `--temporal=postgres`. */
+function temporalModeFrom(args: string[]): 'dev' | 'postgres' {
+  let mode = 'dev';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('--temporal=')) mode = arg.slice('--temporal='.length);
+    else if (arg === '--temporal') mode = args[++i] ?? '';
+    else throw new Error(`Unknown option ${arg}. npm run dev takes --temporal=dev (the default) or --temporal=postgres.`);
+  }
+  if (mode !== 'dev' && mode !== 'postgres') throw new Error(`--temporal must be dev or postgres, not "${mode}".`);
+  return mode;
 }
 
 /** The CLI spells search attribute types as in the Web UI (Keyword, Text, Int, …). */

@@ -23,7 +23,10 @@ export async function ensureTemporalCli(log: (line: string) => void = console.lo
   const fromPath = onPath('temporal');
   if (fromPath) return fromPath;
   const into = temporalCacheDir();
-  await goInstallOnce({ what: `the Temporal CLI ${TEMPORAL_CLI_VERSION}`, into, packages: [`github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`] }, log);
+  await goInstallOnce(
+    { what: `the Temporal CLI ${TEMPORAL_CLI_VERSION}`, into, packages: [`github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`] },
+    log,
+  );
   return path.join(into, 'temporal');
 }
 

@@ -42,7 +42,7 @@ export default async function globalSetup(): Promise<void> {
 }
 
 /** Builds dist/console, unless `npm run dev` is keeping it current with its watch build (Vite refuses a second build of the project meanwhile). */
-async function buildConsoleUnlessWatched(): Promise<void> {
+export async function buildConsoleUnlessWatched(): Promise<void> {
   await buildConsole().catch((err: Error) => {
     if (!/Found another Vite build process/.test(err.message)) throw err;
   });

@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
+import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
+import { composeSpecSchema } from '../support/compose-spec';
 import { REQUIRED_OUTSIDE_DEVELOPMENT } from '../../src/config';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
@@ -109,16 +111,72 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   volumes?: string[];
   command?: unknown;
+  entrypoint?: unknown;
+  depends_on?: Record<string, { condition: string }>;
 }
 
 describe('docker-compose.yml', () => {
   const text = read('docker-compose.yml');
   const compose = parse(text, { merge: true }) as { services: Record<string, ComposeService> };
   const services = Object.entries(compose.services);
-  const ONE_SHOT = ['migrate', 'temporal-search-attributes'];
+  const ONE_SHOT = ['migrate', 'temporal-schema', 'temporal-namespace'];
+
+  test('is valid by the Compose Specification (the JSON schema docker compose checks files against)', async () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    // The one format the specification adds, as compose-go checks it: a Go duration ("5s", "1m30s").
+    ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+    const validate = ajv.compile(await composeSpecSchema());
+    const valid = validate(compose);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    // The check can fail: a misspelt key is refused.
+    const misspelt = { ...compose, services: { ...compose.services, api: { ...compose.services.api, restarts: 'always' } } };
+    expect(validate(misspelt)).toBe(false);
+    expect(JSON.stringify(validate.errors)).toContain('restarts');
+  }, 120_000);
+
+  test('every service a service depends on exists, and the one-shot jobs are waited for to complete', () => {
+    for (const [name, service] of services) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect({ name, dependency, exists: dependency in compose.services }).toEqual({ name, dependency, exists: true });
+        if (ONE_SHOT.includes(dependency)) expect({ name, dependency, condition }).toEqual({ name, dependency, condition: 'service_completed_successfully' });
+      }
+    }
+  });
 
   test('the services are the ones this test knows about', () => {
-    expect(services.map(([name]) => name).sort()).toEqual(['api', 'migrate', 'postgres', 'temporal', 'temporal-search-attributes', 'temporal-ui', 'worker']);
+    expect(services.map(([name]) => name).sort()).toEqual([
+      'api',
+      'migrate',
+      'postgres',
+      'temporal',
+      'temporal-namespace',
+      'temporal-schema',
+      'temporal-ui',
+      'worker',
+    ]);
+  });
+
+  test('Temporal runs in its production layout: the server image after a schema job, no auto-setup', () => {
+    expect(text).not.toMatch(/auto-setup/);
+    const temporal = compose.services.temporal!;
+    expect(temporal.image).toMatch(/^temporalio\/server:/);
+    expect(temporal.depends_on!['temporal-schema']!.condition).toBe('service_completed_successfully');
+    expect(temporal.environment!.DB).toBe('postgres12');
+    // Visibility on PostgreSQL too (no Elasticsearch).
+    expect(temporal.environment!.VISIBILITY_DBNAME).toBe('temporal_visibility');
+    expect(temporal.environment!.ENABLE_ES).toBeUndefined();
+    for (const job of ['temporal-schema', 'temporal-namespace']) {
+      const service = compose.services[job]!;
+      expect(service.image).toBe(`temporalio/admin-tools:${temporal.image!.split(':')[1]}`);
+      const script = service.volumes!.map((v) => v.split(':')[0]!).find((file) => file.endsWith('.sh'))!;
+      expect(fs.statSync(path.join(ROOT, script)).mode & 0o111).not.toBe(0);
+      expect(JSON.stringify(service.entrypoint)).toContain(path.basename(script));
+    }
+    // The schema job and the server use the same database names.
+    const schemaScript = read('docker/temporal/setup-schema.sh');
+    expect(schemaScript).toContain(`\${TEMPORAL_DB:-${temporal.environment!.DBNAME}}`);
+    expect(schemaScript).toContain(`\${TEMPORAL_VISIBILITY_DB:-${temporal.environment!.VISIBILITY_DBNAME}}`);
   });
 
   test.each(services)('%s publishes a port on the host only to 127.0.0.1 (the API excepted)', (name, service) => {
@@ -128,8 +186,8 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('the search-attribute job registers every attribute the workflows set, with its type', () => {
-    const job = JSON.stringify(compose.services['temporal-search-attributes']!.command);
+  test('the namespace job registers every search attribute the workflows set, with its type', () => {
+    const job = String(compose.services['temporal-namespace']!.environment!.SEARCH_ATTRIBUTES);
     const registered = [...job.matchAll(/\b(\w+):(Keyword|Text|Int|Double|Bool|Datetime|KeywordList)\b/g)].map(([, name, type]) => `${name}:${type}`);
     const expected = SEARCH_ATTRIBUTES.map((key) => `${key.name}:${key.type.charAt(0)}${key.type.slice(1).toLowerCase()}`);
     expect(registered.sort()).toEqual(expected.sort());
@@ -172,8 +230,9 @@ describe('docker-compose.yml', () => {
     expect(fs.statSync(path.join(ROOT, script)).mode & 0o111).not.toBe(0);
     expect(body).toMatch(/CREATE ROLE :"app_user" LOGIN PASSWORD :'app_password' NOSUPERUSER/);
     expect(body).toMatch(/CREATE DATABASE :"app_db" OWNER :"app_user"/);
-    // Temporal has its own role too.
+    // Temporal has its own role too, for the server and its schema job.
     expect(compose.services.temporal!.environment!.POSTGRES_USER).not.toBe('postgres');
+    expect(compose.services['temporal-schema']!.environment!.SQL_USER).toBe(compose.services.temporal!.environment!.POSTGRES_USER);
   });
 
   test('the API and the worker have health checks, the worker on its WORKER_HEALTH_PORT', () => {

@@ -1,0 +1,50 @@
+#!/bin/sh
+# The namespace the app uses and the search attributes its workflows set,
+# created on the Temporal server if missing. Safe to run again.
+# Runs in the temporalio/admin-tools image (docker-compose.yml, job temporal-namespace),
+# which has the temporal CLI; `npm run dev` does the same in src/local/temporal-namespace.ts.
+#   TEMPORAL_ADDRESS   host:port of the frontend
+#   NAMESPACE          default: default
+#   RETENTION          how long closed workflows are kept, default 7d
+#   SEARCH_ATTRIBUTES  space-separated Name:Type pairs (Keyword, Text, Int, …)
+set -eu
+
+: "${TEMPORAL_ADDRESS:?set TEMPORAL_ADDRESS}"
+NAMESPACE="${NAMESPACE:-default}"
+RETENTION="${RETENTION:-7d}"
+
+# The frontend may be listening before the server serves; a few tries, then the job's restart policy.
+tries=0
+until temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 30 ]; then
+    echo "The Temporal server at $TEMPORAL_ADDRESS is not serving" >&2
+    exit 1
+  fi
+  sleep 2
+done
+
+if ! temporal operator namespace describe --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE" >/dev/null 2>&1; then
+  temporal operator namespace create --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE" --retention "$RETENTION"
+  echo "Namespace $NAMESPACE created"
+fi
+# A new namespace reaches every part of the server within seconds.
+tries=0
+until temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE" >/dev/null 2>&1; do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 30 ]; then
+    echo "Namespace $NAMESPACE is not usable on $TEMPORAL_ADDRESS" >&2
+    exit 1
+  fi
+  sleep 1
+done
+
+for attribute in ${SEARCH_ATTRIBUTES:-}; do
+  name="${attribute%%:*}"
+  type="${attribute##*:}"
+  if temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE" | grep -qw "$name"; then
+    continue
+  fi
+  temporal operator search-attribute create --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE" --name "$name" --type "$type"
+  echo "Search attribute $name ($type) created"
+done
