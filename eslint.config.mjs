@@ -74,6 +74,11 @@ export default tseslint.config(
                 '../api/*',
                 '../sandbox/*',
                 '../whatsapp/*',
+                // Pure: how a reply is formatted and split into WhatsApp messages (turn.ts counts them).
+                '!../whatsapp/outgoing',
+                '!../whatsapp/format',
+                '!../whatsapp/split-message',
+                '!../whatsapp/interactive',
                 '../local/*',
                 '../generated/*',
                 '../config',

@@ -1,7 +1,7 @@
 // The conversation workflow's state mirrored for the inbox, the takeover's
 // hand-back delay, and each turn's record: short, idempotent database steps.
 import type { Database } from '../db/client';
-import { handBackAfterMs, mirrorState, recordTurn } from '../db/conversation-state';
+import { handBackAfterMs, mirrorState, recordHeldMessages, recordTurn } from '../db/conversation-state';
 import type { ConversationStateActivities } from '../workflows/activity-contracts';
 
 export interface ConversationStateDependencies {
@@ -20,6 +20,10 @@ export function createConversationStateActivities({ db, conversationTiming }: Co
     },
     async recordTurn(input) {
       await recordTurn(db, input);
+    },
+
+    async recordHeldMessages({ businessId, wamids }) {
+      await recordHeldMessages(db, businessId, wamids);
     },
   };
 }

@@ -18,6 +18,7 @@ import { createModelActivities, type ChatModel } from './model';
 import { createOwnerAppointmentActivities } from './owner-appointments';
 import { createRetentionActivities } from './retention';
 import { createSendingActivities } from './sending';
+import { createTurnStepActivities } from './turn-steps';
 
 export { HISTORY_LIMIT } from './ledger';
 
@@ -43,14 +44,19 @@ export interface ActivityDependencies {
 
 export function createActivities(given: ActivityDependencies): Activities {
   const deps = { ...given, calendarAccess: { ...given.calendarAccess, secrets: given.secrets } };
+  const conversationState = createConversationStateActivities(deps);
+  const ledger = createLedgerActivities(deps);
+  const limits = createLimitActivities(deps);
+  const sending = createSendingActivities(deps);
   return {
-    ...createConversationStateActivities(deps),
-    ...createLedgerActivities(deps),
-    ...createHandoffActivities(deps),
+    ...conversationState,
+    ...ledger,
+    ...createHandoffActivities({ ...deps, recordInboundMessage: ledger.recordInboundMessage }),
     ...createModelActivities(deps),
-    ...createLimitActivities(deps),
+    ...limits,
     ...createBookingActivities(deps),
-    ...createSendingActivities(deps),
+    ...sending,
+    ...createTurnStepActivities({ ...limits, ...ledger, ...sending, ...conversationState }),
     ...createOwnerAppointmentActivities(deps),
     ...createRetentionActivities(deps),
   };

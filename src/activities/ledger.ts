@@ -47,7 +47,7 @@ export function createLedgerActivities({
       await rehomeMerged(db, customer.id);
       const [business, history, flags] = await Promise.all([
         loadBusiness(db, input.businessId),
-        loadHistory(db, input.businessId, customer.id, HISTORY_LIMIT),
+        loadHistory(db, input.businessId, customer.id, HISTORY_LIMIT, { exceptReplyKey: input.turnKey }),
         db.business.findUniqueOrThrow({ where: { id: input.businessId }, select: { flagOutsideHours: true } }),
       ]);
       const { timeZone, openingHours, exceptions } = business.booking.policy;

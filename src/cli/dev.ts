@@ -8,7 +8,7 @@ import { SANDBOX_CALENDAR_ID, seedDemoBusiness } from '../db/demo-business';
 import { ensureDevAdmin } from '../admin/dev-admin';
 import { buildConsole, watchConsole } from '../local/console-build';
 import { applyMigrations } from '../local/migrate';
-import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
+import { LOCAL_DEV_POSTGRES, startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { isPortOpen, startProcess, waitFor, type ManagedProcess } from '../local/processes';
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from '../local/temporal';
 import { ensureNamespace } from '../local/temporal-namespace';
@@ -23,7 +23,7 @@ import { temporalConnectionOptions } from '../temporal/connection';
 
 const projectRoot = path.resolve(__dirname, '..', '..');
 const dataDir = path.join(projectRoot, '.data');
-const LOCAL_POSTGRES_PORT = 54329;
+const LOCAL_POSTGRES_PORT = LOCAL_DEV_POSTGRES.port;
 const TEMPORAL_UI_PORT = 8233;
 const DEVELOPMENT = 'development';
 /** The databases `--temporal=postgres` gives the Temporal server, next to the app's in the same PostgreSQL. */
@@ -67,7 +67,11 @@ async function main(): Promise<void> {
     // Database: DATABASE_URL if given, else a PostgreSQL cluster kept in .data/postgres.
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
-      const postgres: LocalPostgres = await startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), port: LOCAL_POSTGRES_PORT, database: 'booking' });
+      const postgres: LocalPostgres = await startLocalPostgres({
+        dataDir: path.join(dataDir, 'postgres'),
+        port: LOCAL_POSTGRES_PORT,
+        database: LOCAL_DEV_POSTGRES.database,
+      });
       cleanups.push(postgres.stop);
       databaseUrl = postgres.url;
     }

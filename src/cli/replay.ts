@@ -9,7 +9,9 @@ import type { IntakeReport } from '../api/intake';
 import { signBody } from '../whatsapp/signature';
 import { dataConverterFor } from '../temporal/data-converter';
 import { temporalConnectionOptions } from '../temporal/connection';
-import type { TurnResult } from '../workflows/types';
+import { awaitMessageResult } from '../temporal/message-result';
+import { createDatabase, type Database } from '../db/client';
+import { LOCAL_DEV_DATABASE_URL } from '../local/postgres';
 
 const RESULT_TIMEOUT_MS = 120_000;
 
@@ -81,7 +83,7 @@ async function postFixture(file: string, serverUrl: string, appSecret: string, p
 }
 
 /** Waits for the workflows a fixture started and prints what each did. */
-async function reportOutcome(file: string, report: IntakeReport, temporal: Client, uiBase: string): Promise<FixtureOutcome> {
+async function reportOutcome(file: string, report: IntakeReport, temporal: Client, db: Database, uiBase: string): Promise<FixtureOutcome> {
   console.log(`\n${file}`);
   let ok = true;
   for (const message of report.messages) {
@@ -96,7 +98,8 @@ async function reportOutcome(file: string, report: IntakeReport, temporal: Clien
       continue;
     }
     try {
-      const result = await withTimeout(temporal.workflow.getHandle(message.workflowId).result() as Promise<TurnResult>, RESULT_TIMEOUT_MS);
+      // The message's workflow ends once the message is handed on; the turn that took it is in the database.
+      const result = await withTimeout(awaitMessageResult(temporal, db, message.workflowId, { timeoutMs: RESULT_TIMEOUT_MS }), RESULT_TIMEOUT_MS);
       console.log(`  ✓ workflow ${message.workflowId}\n    ${link}\n    outcome: ${result.outcome}`);
       if (result.outcome === 'duplicate') console.log(`    (the database already had this message: ${result.duplicateOf})`);
       if (result.answeredBy)
@@ -142,15 +145,18 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config) });
+  // The turn that answered a message is recorded in the database: DATABASE_URL, or the one `npm run dev` keeps.
+  const db = createDatabase(config.DATABASE_URL ?? LOCAL_DEV_DATABASE_URL, { maxConnections: 2 });
   const outcomes: FixtureOutcome[] = [];
   // Everything is posted first, then awaited: fixtures sent together form a burst, as on a phone.
   const posted: Array<{ file: string; report?: IntakeReport }> = [];
   for (const file of files.map((f) => path.resolve(f)))
     posted.push({ file, report: await postFixture(file, serverUrl, config.APP_SECRET, config.PHONE_NUMBER_ID) });
   for (const { file, report } of posted) {
-    outcomes.push(report ? await reportOutcome(file, report, temporal, config.TEMPORAL_UI_URL) : { file, ok: false });
+    outcomes.push(report ? await reportOutcome(file, report, temporal, db, config.TEMPORAL_UI_URL) : { file, ok: false });
   }
   await connection.close();
+  await db.$disconnect();
   const failed = outcomes.filter((o) => !o.ok).length;
   console.log(`\n${outcomes.length - failed} of ${outcomes.length} fixture(s) processed`);
   process.exit(failed ? 1 : 0);

@@ -51,6 +51,20 @@ export async function recordTurn(db: Database, record: TurnRecord): Promise<void
     effects: record.effects as unknown as Prisma.InputJsonValue,
     modelCalls: record.modelCalls,
     error: record.error?.slice(0, 2000) ?? null,
+    replyText: record.replyText,
+    needsPerson: record.needsPerson,
   };
-  await db.turn.upsert({ where: { turnKey: record.turnKey }, create: data, update: {} });
+  await db.$transaction([
+    db.turn.upsert({ where: { turnKey: record.turnKey }, create: data, update: {} }),
+    // The messages it took now say so (a message held for a person and then answered is no longer held).
+    db.message.updateMany({
+      where: { businessId: record.businessId, direction: 'INBOUND', wamid: { in: record.wamids } },
+      data: { turnKey: record.turnKey, heldForPerson: false },
+    }),
+  ]);
+}
+
+/** Messages a person had to answer; one a turn took already keeps its turn. */
+export async function recordHeldMessages(db: Database, businessId: string, wamids: string[]): Promise<void> {
+  await db.message.updateMany({ where: { businessId, direction: 'INBOUND', wamid: { in: wamids }, turnKey: null }, data: { heldForPerson: true } });
 }

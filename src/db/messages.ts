@@ -53,10 +53,23 @@ export async function recordInbound(db: Database, record: InboundRecord): Promis
  * customer messages between two replies in the order the customer wrote them
  * (WhatsApp's timestamp), so a late delivery still reads as written.
  */
-export async function loadHistory(db: Database, businessId: string, customerId: string, limit: number): Promise<ChatMessage[]> {
+export async function loadHistory(
+  db: Database,
+  businessId: string,
+  customerId: string,
+  limit: number,
+  /** A turn's own reply (its outbound keys start with `<replyKey>:`) is not part of what it answers. */
+  { exceptReplyKey }: { exceptReplyKey?: string } = {},
+): Promise<ChatMessage[]> {
   const rows = await db.message.findMany({
     // Reactions carry no words to answer; failed sends never reached the customer.
-    where: { businessId, customerId, NOT: [{ status: 'FAILED' }, { type: 'reaction' }] },
+    where: {
+      businessId,
+      customerId,
+      NOT: [{ status: 'FAILED' }, { type: 'reaction' }],
+      // Spelt out for NULL: in SQL, NOT (outbound_key LIKE …) is not true for an inbound row, whose key is NULL.
+      ...(exceptReplyKey ? { OR: [{ outboundKey: null }, { NOT: { outboundKey: { startsWith: `${exceptReplyKey}:` } } }] } : {}),
+    },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit,
     select: { role: true, text: true, sentByCustomerAt: true, createdAt: true },

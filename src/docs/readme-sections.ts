@@ -2,20 +2,12 @@
 // outcome is written once: `npm run docs` rewrites them between their markers,
 // and a unit test fails when the README is behind the code.
 import { MODEL_CLIENT_TIMEOUT_MS, MAX_RETRY_AFTER_MS } from '../activities/model';
+import { READ_RECEIPT_WAIT_MS } from '../activities/turn-steps';
 import { CALENDAR_BACKOFF_FIRST_MS, CALENDAR_BACKOFF_MAX_MS } from '../calendar/calendar-errors';
 import { CALENDAR_CLIENT_TIMEOUT_MS } from '../calendar/google-calendar';
 import { GRAPH_CLIENT_TIMEOUT_MS } from '../whatsapp/graph-client';
 import { graphCodes } from '../whatsapp/graph-errors';
-import {
-  CALENDAR_STEP,
-  DATABASE_STEP,
-  HOUSEKEEPING_STEP,
-  MODEL_CALL,
-  READ_RECEIPT,
-  SEND_REPLY,
-  totalBackoffMs,
-  type StepPolicy,
-} from '../workflows/retry-policies';
+import { CALENDAR_STEP, DATABASE_STEP, HOUSEKEEPING_STEP, MODEL_CALL, SEND_REPLY, totalBackoffMs, type StepPolicy } from '../workflows/retry-policies';
 import type { TurnOutcome } from '../workflows/types';
 import { API_METRICS, WEBHOOK_RESULTS, WORKER_METRICS, type MetricDefinition } from '../observability/metrics-definitions';
 
@@ -44,13 +36,13 @@ interface RetryRow {
 
 const RETRY_ROWS: RetryRow[] = [
   {
-    step: 'Database steps (record, load, enqueue)',
+    step: 'Database steps (`admitMessage`: record and enqueue; `prepareTurn`: limits, load; `recordTurn`), local',
     policy: DATABASE_STEP,
     retried: `(about ${duration(totalBackoffMs(DATABASE_STEP))} in all)`,
-    notRetried: '–',
+    notRetried: `– (\`prepareTurn\`'s read receipt is a courtesy: waited for at most ${duration(READ_RECEIPT_WAIT_MS)}, its failure logged, never retried)`,
   },
   {
-    step: '`callModel`',
+    step: '`callModel`, local',
     policy: MODEL_CALL,
     clientTimeoutMs: MODEL_CLIENT_TIMEOUT_MS,
     retried: `; a 429 waits what \`retry-after-ms\`/\`retry-after\` asks (capped at ${duration(MAX_RETRY_AFTER_MS)}); 5xx and timeouts back off`,
@@ -68,13 +60,12 @@ const RETRY_ROWS: RetryRow[] = [
       'The model is told, and a half-made booking is released (a release that fails is logged; the turn still answers)',
   },
   {
-    step: '`sendReply`',
+    step: "`replyAndRecordTurn` (the turn's reply, local, then its record), `sendReply` (a person's reply)",
     policy: SEND_REPLY,
     clientTimeoutMs: GRAPH_CLIENT_TIMEOUT_MS,
     retried: `, for Graph codes ${codes(graphCodes(true))}, and unknown codes with 5xx/429`,
     notRetried: `Graph codes ${codes(graphCodes(false))} (131047: 24-hour window; 131048: spam limit, no blind retry) and other 4xx: outcome \`send-failed\`, stored on the message with its reason`,
   },
-  { step: '`markReadWithTyping`', policy: READ_RECEIPT, notRetried: '–' },
   { step: '`expireParkedStatuses` (hourly housekeeping)', policy: HOUSEKEEPING_STEP, notRetried: '– (the next hourly run tries again)' },
 ];
 
@@ -88,12 +79,11 @@ export function renderRetryTable(): string {
   return lines.join('\n');
 }
 
-/** Every outcome a message workflow can end with; the type makes this list complete. */
+/** Everything that can become of a message (its result from the conversation); the type makes this list complete. */
 const OUTCOME_MEANINGS: Record<TurnOutcome, string> = {
   replied: 'the turn answered this message (and any earlier ones of the burst); the reply text and WhatsApp IDs are in the result',
   recorded: 'stored, with nothing to answer (a reaction)',
   'answered-with-later-message': 'answered in the turn of a later message of the same burst, whose workflow the result names (`answeredBy`)',
-  'turn-pending': 'the message was handed to its conversation, but its turn had not finished within an hour; the conversation goes on and answers it',
   duplicate: 'Meta delivered a message that another run already handled, after Temporal had forgotten the workflow ID (`duplicateOf`)',
   'iteration-limit': 'the model was still calling tools after `AGENT_MAX_ITERATIONS` calls; the customer got the polite fallback',
   'model-failed': 'the model could not be reached or refused the request through every retry; the customer got the polite fallback',

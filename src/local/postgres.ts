@@ -6,6 +6,11 @@ import path from 'node:path';
 import pg from 'pg';
 import { execFileAsync } from './processes';
 
+/** Where `npm run dev` keeps its own PostgreSQL (in .data/postgres) when DATABASE_URL is unset. */
+export const LOCAL_DEV_POSTGRES = { port: 54329, database: 'booking' } as const;
+/** Its URL, for the development tools run beside `npm run dev` (the cluster trusts local connections as postgres). */
+export const LOCAL_DEV_DATABASE_URL = `postgresql://postgres@127.0.0.1:${LOCAL_DEV_POSTGRES.port}/${LOCAL_DEV_POSTGRES.database}`;
+
 export interface LocalPostgres {
   url: string;
   port: number;

@@ -7,25 +7,30 @@ import type { ChoiceOption } from '../whatsapp/interactive';
 import type { BusinessHours } from '../agent/handover';
 import type { ControlState } from './control';
 import type { TurnWindow } from '../limit-windows';
-import type { ArrivedMessage } from './signals';
-import type { InboundMessageInput, ToolEffect, ToolResult } from './types';
+import type { InboundMessageInput, MessageIntake, ToolEffect, ToolResult } from './types';
 import type { TurnRef } from '../observability/turn-events';
+
+/** What a turn reads before calling the model: the business, and the customer's last messages with it. */
+export interface LoadedConversation {
+  business: BusinessProfile;
+  history: ChatMessage[];
+  maxIterations: number;
+  /** See AgentLimits. */
+  maxToolCallsPerReply: number;
+  /** Opening hours with dated exceptions, and whether a message outside them marks the conversation for a person. */
+  hours: BusinessHours;
+  flagOutsideHours: boolean;
+}
 
 /** Storing and reading the conversation ledger, and its housekeeping. */
 export interface LedgerActivities {
   /** Stores an inbound message once and finds (or creates) its customer; names the earlier run when it was stored before. */
   recordInboundMessage(input: InboundMessageInput & { workflowId: string; runId: string }): Promise<{ customerId: string; duplicateOf?: string }>;
-  /** The business and the last messages of this customer with it. */
-  loadConversation(input: { businessId: string; customerId: string }): Promise<{
-    business: BusinessProfile;
-    history: ChatMessage[];
-    maxIterations: number;
-    /** See AgentLimits. */
-    maxToolCallsPerReply: number;
-    /** Opening hours with dated exceptions, and whether a message outside them marks the conversation for a person. */
-    hours: BusinessHours;
-    flagOutsideHours: boolean;
-  }>;
+  /**
+   * The business and the last messages of this customer with it; without the reply of `turnKey`, so a turn run
+   * again after a crash reads what it read the first time, even if part of its reply went out.
+   */
+  loadConversation(input: { businessId: string; customerId: string; turnKey?: string }): Promise<LoadedConversation>;
   /** Housekeeping: drops parked statuses no send claimed in time; returns how many. */
   expireParkedStatuses(): Promise<number>;
 }
@@ -41,8 +46,12 @@ export interface RetentionActivities {
 }
 
 export interface HandoffActivities {
-  /** Hands a recorded message to its customer's conversation, starting the conversation if none runs. */
-  enqueueInConversation(input: { businessId: string; customerId: string; phoneNumberId: string; message: ArrivedMessage }): Promise<void>;
+  /**
+   * Stores an inbound message once and, unless it is a duplicate or only recorded (a reaction), hands it to its
+   * customer's conversation workflow (signal-with-start), which answers it. One step, so a message costs its
+   * workflow a single workflow task.
+   */
+  admitMessage(input: InboundMessageInput & { workflowId: string; runId: string }): Promise<MessageIntake>;
 }
 
 export interface ModelActivities {
@@ -64,6 +73,29 @@ export type TurnAllowance =
   /** `notify`: this turn sends the one notice; the customer's other turns stay silent until they are answered again. */
   | { kind: 'customer-limit'; window: TurnWindow; notify: boolean }
   | { kind: 'budget-spent' };
+
+/** What a turn needs before it calls the model, read in one step (one marker in the conversation's history). */
+export type TurnPreparation =
+  { allowance: Exclude<TurnAllowance, { kind: 'allowed' }> } | { allowance: { kind: 'allowed' }; conversation?: LoadedConversation };
+
+export interface TurnStepActivities {
+  /**
+   * Checks the turn's limits; unless the customer is limited, marks the latest message read with "typing…" (a
+   * courtesy: its failure is logged, never fatal); when the turn may call the model and `load` is set, loads the
+   * conversation.
+   */
+  prepareTurn(input: {
+    businessId: string;
+    customerId: string;
+    phoneNumberId: string;
+    latestWamid: string;
+    atMs: number;
+    load: boolean;
+    turnKey: string;
+  }): Promise<TurnPreparation>;
+  /** Sends the turn's reply (as sendReply) and then records the turn (as recordTurn): the turn's last step. */
+  replyAndRecordTurn(input: SendReplyInput & { record: TurnRecord }): Promise<SentReply>;
+}
 
 export interface LimitActivities {
   /** Counts the customer's turns and the business's tokens as of `atMs` (the turn's time); flags a spent budget for the owner. */
@@ -92,9 +124,16 @@ export interface SendReplyInput {
   sentByUserId?: string;
 }
 
+/** A reply as sent: Meta's IDs of its parts, the whole text as formatted, and our message rows. */
+export interface SentReply {
+  wamids: string[];
+  sentText: string;
+  messageIds: string[];
+}
+
 export interface SendingActivities {
   /** Sends a reply (formatted for WhatsApp, split at its limit) exactly once per part when Meta answers. */
-  sendReply(input: SendReplyInput): Promise<{ wamids: string[]; sentText: string; messageIds: string[] }>;
+  sendReply(input: SendReplyInput): Promise<SentReply>;
   /** Blue ticks and "typing…" for the customer's latest message. */
   markReadWithTyping(input: { phoneNumberId: string; wamid: string }): Promise<void>;
 }
@@ -139,6 +178,12 @@ export interface TurnRecord {
   effects: ToolEffect[];
   modelCalls: number;
   error: string | null;
+  /** The customer's messages the turn took: marked with its key, which is how their outcome is found. */
+  wamids: string[];
+  /** The reply as sent (replyAndRecordTurn fills it in), or as it would have been; null when nothing was to be sent. */
+  replyText: string | null;
+  /** Why the turn left the conversation needing a person; null when it did not. */
+  needsPerson: string | null;
 }
 
 /** The conversation workflow's state mirrored on the customer's row for the inbox, and each turn's record. */
@@ -148,9 +193,12 @@ export interface ConversationStateActivities {
   /** How long a takeover lasts without the person doing anything, from the business's setting. */
   handBackDelay(input: { businessId: string }): Promise<number>;
   recordTurn(input: TurnRecord): Promise<void>;
+  /** Marks messages the bot did not answer because a person had the conversation. */
+  recordHeldMessages(input: { businessId: string; wamids: string[] }): Promise<void>;
 }
 
 export type Activities = ConversationStateActivities &
+  TurnStepActivities &
   LedgerActivities &
   HandoffActivities &
   ModelActivities &

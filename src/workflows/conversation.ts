@@ -3,12 +3,12 @@
 // or come out of order, and it waits for a quiet moment so that a burst ("hi" /
 // "I need a haircut" / "tomorrow after 5?") gets one answer that covers all of it.
 // Two customers have two conversation workflows and never wait for each other.
+// What became of each message is recorded in the database with the turn that took it.
 //
 // A person from the team can take the conversation over (updates in control.ts).
 // Everything is applied in the order the Temporal server recorded it:
 // - a takeover accepted before a turn starts means that turn never runs: the
-//   waiting messages are held for the person (their message workflows end as
-//   held-for-person);
+//   waiting messages are held for the person (their result: held-for-person);
 // - a takeover accepted while a turn runs lets that turn finish (its reply goes
 //   out) and holds everything after it;
 // - on hand-back (by a person, or automatically after the person has done
@@ -23,15 +23,16 @@ import {
   CancelledFailure,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
   log,
   setCurrentDetails,
   setHandler,
+  sleep,
   TemporalFailure,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { describeFailure } from '../failures';
-import { handBackDelay, mirrorConversationState, sendReply } from './activities';
+import { handBackDelay, mirrorConversationState, recordHeldMessages, sendReply } from './activities';
 import {
   controlState,
   handBack,
@@ -45,8 +46,9 @@ import {
   type NeedsPerson,
 } from './control';
 import { runTurn } from './turn';
+import { OUTCOME, TURN_SUMMARY } from './search-attributes';
 import { turnSummary } from './summaries';
-import { messageArrived, turnFinished, type ArrivedMessage } from './signals';
+import { messageArrived, type ArrivedMessage } from './signals';
 import type { TurnResult } from './types';
 
 export interface ConversationInput {
@@ -83,9 +85,6 @@ const RECENT_TURNS_SHOWN = 5;
 /** A message waiting in this run, numbered in the order its signal was applied. */
 type Queued = ArrivedMessage & { seq: number; heldForPerson?: boolean };
 
-/** What a held message's workflow ends with: recorded, shown to the person, not answered by the bot. */
-const HELD: TurnResult = { outcome: 'held-for-person', sentMessageIds: [], toolCalls: [], appointments: [], modelCalls: 0 };
-
 /** An update refused by its validator: the console shows the message as it is. */
 const refuse = (message: string | undefined) => {
   if (message) throw ApplicationFailure.create({ message, type: 'UpdateRefused', nonRetryable: true });
@@ -99,12 +98,15 @@ export async function conversation(input: ConversationInput): Promise<void> {
   const pending: Queued[] = (input.pending ?? []).map((m) => queued(m, m.heldForPerson));
   let held: Queued[] = (input.held ?? []).map((m) => queued(m, true));
   const answered: string[] = [...(input.answered ?? [])];
+
   const state: ControlState = { control: input.control ?? { by: 'bot' }, needsPerson: input.needsPerson ?? null };
   /** Messages numbered up to this came before the person's last reply: the person answered them. */
   let repliedUpTo = -1;
   /** Bumped on every change of `state`, so the waits below notice one. */
   let version = 0;
   let lastArrival = Date.now();
+  /** When the oldest message still waiting for a turn arrived: a burst holds its reply back at most maxWaitMs from it. */
+  let firstWaiting = Date.now();
   const isPerson = () => state.control.by === 'person';
   const snapshot = (): ControlState => ({ control: { ...state.control }, needsPerson: state.needsPerson && { ...state.needsPerson } });
 
@@ -135,6 +137,7 @@ export async function conversation(input: ConversationInput): Promise<void> {
     // The hand-off is an activity and may signal again after a timeout; a message is answered once.
     const seen = (m: ArrivedMessage) => m.messageWorkflowId === message.messageWorkflowId;
     if (pending.some(seen) || held.some(seen) || answered.includes(message.messageWorkflowId)) return;
+    if (pending.length === 0) firstWaiting = Date.now();
     pending.push(queued(message));
     lastArrival = Date.now();
   });
@@ -207,7 +210,11 @@ export async function conversation(input: ConversationInput): Promise<void> {
     if (batch.length === 0) return;
     held.push(...batch.filter((m) => m.seq > repliedUpTo).map((m) => ({ ...m, heldForPerson: true })));
     remember(batch);
-    await tellMessageWorkflows(batch, (m) => ({ leadWorkflowId: m.messageWorkflowId, result: HELD }));
+    // What became of them, for anyone who asks (src/db/message-results.ts); the inbox shows them to the person.
+    await recordHeldMessages({ businessId: input.businessId, wamids: batch.map((m) => m.wamid) }).catch((err: unknown) => {
+      if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
+      log.error('Could not mark the held messages', { error: describeFailure(err) });
+    });
   }
 
   function remember(batch: Queued[]): void {
@@ -230,10 +237,10 @@ export async function conversation(input: ConversationInput): Promise<void> {
     await mirror();
   }
 
-  async function noteNeedsPerson(result: TurnResult): Promise<void> {
+  async function noteNeedsPerson(reason: string | undefined): Promise<void> {
     // Someone who took over during the turn is already there; an earlier reason stands until a person takes over.
-    if (!result.needsPerson || isPerson() || state.needsPerson) return;
-    state.needsPerson = { reason: result.needsPerson, sinceMs: Date.now() };
+    if (!reason || isPerson() || state.needsPerson) return;
+    state.needsPerson = { reason, sinceMs: Date.now() };
     version++;
     await mirror();
   }
@@ -246,15 +253,18 @@ export async function conversation(input: ConversationInput): Promise<void> {
     setCurrentDetails(['**Latest turns**', ...recentTurns.map((line) => `- ${line}`)].join('\n'));
   };
 
+  const idle = idleTimer(idleMs);
   let turns = 0;
   for (;;) {
     if (workflowInfo().continueAsNewSuggested) break;
     if (isPerson()) {
       await whilePersonHandles();
+      // Back with the bot: the idle time counts afresh.
+      idle.restart();
       continue;
     }
     if (turns >= turnsPerRun) break;
-    await condition(() => pending.length > 0 || isPerson(), idleMs);
+    await idle.waitForMessage(() => pending.length > 0 || isPerson());
     if (isPerson()) continue;
     if (pending.length === 0) {
       // Only an empty queue ends the run: a message delivered in the same workflow task as the
@@ -265,21 +275,25 @@ export async function conversation(input: ConversationInput): Promise<void> {
       await mirroring;
       return;
     }
-    await waitForQuiet(() => lastArrival, isPerson, input);
+    await waitForQuiet(() => lastArrival, firstWaiting, isPerson, input);
     if (isPerson()) continue;
     const batch = pending.splice(0).sort((a, b) => a.sentAtMs - b.sentAtMs);
     remember(batch);
-    const result = await answer(batch, input);
+    // The idle time counts from here, a point in the history's own time: right after the turn's local steps,
+    // the workflow's clock can read differently live and on replay.
+    idle.restart();
+    // Marked before the reply goes out, so the inbox shows the flag by the time the reply and the outcome are there.
+    const result = await answer(batch, input, noteNeedsPerson);
     turns++;
     noteRecentTurn(result);
-    // Marked before the messages' workflows end, so the inbox shows the flag by the time they have.
-    await noteNeedsPerson(result);
-    // Held messages' workflows already ended (held-for-person).
-    const latest = batch[batch.length - 1]!.messageWorkflowId;
-    await tellMessageWorkflows(
-      batch.filter((m) => !m.heldForPerson),
-      () => ({ leadWorkflowId: latest, result }),
-    );
+    // What the Web UI's list shows and filters by for the conversation's latest turn: "Outcome = 'send-failed'",
+    // "Booked Haircut Mon 7 Dec 11:00". One history event, in the turn's last workflow task.
+    upsertSearchAttributes([
+      { key: OUTCOME, value: result.outcome },
+      { key: TURN_SUMMARY, value: turnSummary(result) },
+    ]);
+    // Normally noted before the reply went out (beforeReply); a second call changes nothing.
+    await noteNeedsPerson(result.needsPerson);
   }
   // Whatever arrived during the last turn travels into the next run, which answers it first.
   await condition(allHandlersFinished);
@@ -294,18 +308,32 @@ export async function conversation(input: ConversationInput): Promise<void> {
   });
 }
 
-/** Waits until no message has arrived for the quiet window, but never longer than the maximum wait; a takeover ends the wait. */
-async function waitForQuiet(lastArrival: () => number, takenOver: () => boolean, { quietWindowMs, maxWaitMs }: ConversationInput): Promise<void> {
-  const deadline = Date.now() + maxWaitMs;
-  for (;;) {
+/**
+ * Waits until no message has arrived for the quiet window, but never longer than the maximum wait from the first
+ * waiting message; a takeover ends the wait.
+ *
+ * It may be called right after a turn's local activities, when the workflow's clock can read differently live and
+ * on replay (the live clock moved while they ran). So the first wait is a timer whatever the clock says (a timer's
+ * length is not part of the history's checks), and the clock decides only in the timer's or a signal's own
+ * workflow task, where it reads the same both ways.
+ */
+async function waitForQuiet(
+  lastArrival: () => number,
+  firstWaiting: number,
+  takenOver: () => boolean,
+  { quietWindowMs, maxWaitMs }: ConversationInput,
+): Promise<void> {
+  if (quietWindowMs <= 0) return;
+  const deadline = firstWaiting + maxWaitMs;
+  for (let first = true; ; first = false) {
     const seen = lastArrival();
     const remaining = Math.min(seen + quietWindowMs, deadline) - Date.now();
-    if (remaining <= 0 || takenOver()) return;
-    await condition(() => lastArrival() !== seen || takenOver(), remaining);
+    if (takenOver() || (!first && remaining <= 0)) return;
+    await condition(() => lastArrival() !== seen || takenOver(), Math.max(remaining, 1));
   }
 }
 
-async function answer(batch: Queued[], input: ConversationInput): Promise<TurnResult> {
+async function answer(batch: Queued[], input: ConversationInput, beforeReply: (needsPerson: string) => Promise<void>): Promise<TurnResult> {
   const latest = batch[batch.length - 1]!;
   const { workflowId, runId } = workflowInfo();
   return runTurn({
@@ -322,16 +350,43 @@ async function answer(batch: Queued[], input: ConversationInput): Promise<TurnRe
     customerKey: input.customerKey,
     messageWorkflowIds: batch.map((m) => m.messageWorkflowId),
     wamids: batch.map((m) => m.wamid),
+    beforeReply,
   });
 }
 
-async function tellMessageWorkflows(batch: ArrivedMessage[], signal: (m: ArrivedMessage) => { leadWorkflowId: string; result: TurnResult }): Promise<void> {
-  // A message workflow that stopped waiting (turn-pending) is closed: its signal fails, which is expected.
-  await Promise.all(
-    batch.map((m) =>
-      getExternalWorkflowHandle(m.messageWorkflowId)
-        .signal(turnFinished, signal(m))
-        .catch((err: Error) => log.warn('A message workflow could not be told its turn finished', { workflowId: m.messageWorkflowId, error: err.message })),
-    ),
-  );
+/**
+ * The run's idle time, counted from the end of its last turn (or its start). One timer at a time and never
+ * cancelled: a message arriving does not cost the history a cancelled timer and a new one, as a wait with a
+ * timeout would on every turn. When the timer fires early (a turn ran since it was set) a new one covers the rest.
+ */
+function idleTimer(idleMs: number) {
+  let since = Date.now();
+  let running = false;
+  let fired = false;
+  return {
+    /** Call it where the workflow's clock reads the same live and on replay (not right after local activities). */
+    restart(): void {
+      since = Date.now();
+    },
+    /** Resolves when `arrived()` holds, or once the run has been idle for idleMs (arrived() false then). */
+    async waitForMessage(arrived: () => boolean): Promise<void> {
+      for (;;) {
+        if (arrived()) return;
+        if (!running) {
+          running = true;
+          fired = false;
+          // Its length reads the clock, which is safe; whether the run is idle is decided only when it fires.
+          void sleep(Math.max(since + idleMs - Date.now(), 1)).then(() => {
+            running = false;
+            fired = true;
+          });
+        }
+        await condition(() => arrived() || fired);
+        if (fired && !arrived()) {
+          fired = false;
+          if (Date.now() - since >= idleMs) return;
+        }
+      }
+    },
+  };
 }

@@ -13,14 +13,16 @@ export interface StepPolicy {
 // workflow: no round trip through the Temporal server to schedule, dispatch and
 // complete each one, which is most of a turn's server work. Local activities
 // may run again if the worker dies before the task completes; these are
-// idempotent (unique wamid, read-only load, signal-with-start with dedup).
+// idempotent (unique wamid, read-only load, signal-with-start with dedup,
+// the turn's record by its key).
 export const DATABASE_STEP: StepPolicy = {
   startToCloseTimeout: 10_000,
   retry: { initialInterval: 200, backoffCoefficient: 2, maximumInterval: 10_000, maximumAttempts: 30 },
 };
 
 // Model calls are slow and cost money: a generous timeout, a handful of tries.
-// The openai client's own retries are off, so these are the only ones. A 429
+// The openai client's own retries are off, so these are the only ones. Local
+// (activities.ts says why); a retry past a minute's wait becomes a timer. A 429
 // waits as long as OpenAI's retry-after asks (the failure's next-retry delay);
 // 5xx and timeouts back off; 400s and insufficient_quota are non-retryable and
 // end the turn with an apology (see activities/model.ts).
@@ -42,17 +44,11 @@ export const CALENDAR_STEP: StepPolicy = {
 // refusals such as 131047 (outside the 24-hour window) or 190 (bad token) are
 // non-retryable and recorded with their reason (whatsapp/graph-errors.ts). A
 // send whose answer was lost is retried too: Meta offers no idempotency key, so
-// this is the one at-least-once step (README).
+// this is the one at-least-once step (README). The turn's reply is local; a
+// person's reply, sent from an update handler, is a regular activity.
 export const SEND_REPLY: StepPolicy = {
   startToCloseTimeout: 30_000,
   retry: { initialInterval: 1_000, backoffCoefficient: 2, maximumInterval: 60_000, maximumAttempts: 10 },
-};
-
-// Blue ticks and "typing…" are a courtesy: a couple of quick tries, never a reason
-// to delay the reply. Local, as it is short and repeating it is harmless.
-export const READ_RECEIPT: StepPolicy = {
-  startToCloseTimeout: 5_000,
-  retry: { initialInterval: 500, backoffCoefficient: 2, maximumAttempts: 2 },
 };
 
 // Housekeeping runs every hour; a database outage is simply tried again by the next run.

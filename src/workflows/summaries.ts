@@ -48,7 +48,6 @@ const OUTCOME_WORDS: Partial<Record<TurnOutcome, string>> = {
   'budget-exceeded': 'Not answered: daily AI allowance used up',
   duplicate: 'Duplicate delivery',
   recorded: 'Recorded, no reply needed',
-  'turn-pending': 'Still waiting for its turn',
   'answered-with-later-message': 'Answered together with a later message',
 };
 

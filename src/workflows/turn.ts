@@ -15,13 +15,14 @@ import { newProgress, runAgentLoop, type AgentProgress } from '../agent/loop';
 import type { OfferedOption } from '../agent/options';
 import { buildSystemPrompt } from '../agent/prompt';
 import type { ChatMessage, ToolCall, ToolDefinition } from '../agent/types';
-import { checkTurnLimits, loadConversation, markReadWithTyping, recordTurn, releaseBooking, withSummary } from './activities';
-import type { TurnAllowance } from './activity-contracts';
+import { prepareTurn, recordTurn, releaseBooking, withSummary } from './activities';
+import type { LoadedConversation, TurnPreparation, TurnRecord } from './activity-contracts';
 import { needsPersonReasons } from './control';
 import { describeFailure, failureSourceOf, failureTypeOf, FailureType, isModelFailure } from '../failures';
 import type { ToolEffect, TurnOutcome, TurnResult } from './types';
 import type { TurnRef } from '../observability/turn-events';
 import { toolSummary, turnSummary } from './summaries';
+import { replyParts } from '../whatsapp/outgoing';
 import { turns } from './turn-sinks';
 
 export const FALLBACK_REPLY =
@@ -60,6 +61,11 @@ export interface TurnSpec {
   /** The messages this turn answers: their workflows, and their wamids (personal data, for traces that may show it). */
   messageWorkflowIds: string[];
   wamids: string[];
+  /**
+   * Called before the reply goes out when the turn leaves the conversation needing a person (the conversation marks
+   * it for the inbox), so the flag is there by the time the reply and the turn's outcome are.
+   */
+  beforeReply?: (needsPerson: string) => Promise<void>;
 }
 
 /** What the turn learnt that may need a person: the customer asked for one, or wrote outside hours with the business flagging that. */
@@ -104,26 +110,27 @@ function turnRef(spec: TurnSpec): TurnRef {
 }
 
 async function runTurnSteps(spec: TurnSpec, tally: Tally): Promise<TurnResult> {
-  const allowance = await checkLimits(spec);
+  const prepared = await prepare(spec);
+  const { allowance } = prepared;
   if (allowance.kind === 'customer-limit') {
     // No blue ticks or "typing…": a limited customer hears nothing but the one notice.
-    const result = allowance.notify ? await send(spec, LIMIT_NOTICES[allowance.window], { ...NOTHING_DONE, outcome: 'rate-limited' }) : RATE_LIMITED;
-    await record(spec, result, [], []);
-    return result;
+    if (allowance.notify) return send(spec, LIMIT_NOTICES[allowance.window], { ...NOTHING_DONE, outcome: 'rate-limited' });
+    await record(spec, { ...NOTHING_DONE, outcome: 'rate-limited' });
+    return RATE_LIMITED;
   }
-  await acknowledge(spec.phoneNumberId, spec.latestWamid);
   const progress = newProgress();
   const effects: ToolEffect[] = [];
   const attention: Attention = {};
   const result =
     allowance.kind === 'unchecked'
-      ? await send(spec, FALLBACK_REPLY, { ...NOTHING_DONE, outcome: 'turn-failed', error: allowance.error })
+      ? await send(spec, FALLBACK_REPLY, { ...NOTHING_DONE, outcome: 'turn-failed', error: allowance.error }, attention)
       : spec.unreadableOnly
-        ? await send(spec, UNREADABLE_REPLY, { ...NOTHING_DONE, outcome: 'replied' })
+        ? await send(spec, UNREADABLE_REPLY, { ...NOTHING_DONE, outcome: 'replied' }, attention)
         : allowance.kind === 'budget-spent'
-          ? await send(spec, BUDGET_SPENT_REPLY, { ...NOTHING_DONE, outcome: 'budget-exceeded' })
-          : await answer(spec, progress, effects, attention, tally);
-  await record(spec, result, progress.toolCalls, effects);
+          ? await send(spec, BUDGET_SPENT_REPLY, { ...NOTHING_DONE, outcome: 'budget-exceeded' }, attention)
+          : 'conversation' in prepared && prepared.conversation
+            ? await answer(spec, prepared.conversation, progress, effects, attention, tally)
+            : await send(spec, FALLBACK_REPLY, { ...NOTHING_DONE, outcome: 'turn-failed', error: 'The conversation was not loaded' }, attention);
   const needsPerson = needsPersonReason(result.outcome, attention);
   return needsPerson ? { ...result, needsPerson } : result;
 }
@@ -145,18 +152,26 @@ const NOTHING_DONE = { toolCalls: [], appointments: [], modelCalls: 0 };
 const RATE_LIMITED: TurnResult = { outcome: 'rate-limited', sentMessageIds: [], ...NOTHING_DONE };
 
 /**
- * The limits as of this turn's time. When they cannot be checked (the database
- * down through every retry) the turn does not call the model unchecked: it ends
- * like any turn whose step failed, with the apology and a person asked for.
+ * The limits as of this turn's time, the read receipt, and the conversation (prepareTurn). When the
+ * limits cannot be checked (the database down through every retry) the turn does not call the model
+ * unchecked: it ends like any turn whose step failed, with the apology and a person asked for.
  */
-async function checkLimits(spec: TurnSpec): Promise<TurnAllowance | { kind: 'unchecked'; error: string }> {
+async function prepare(spec: TurnSpec): Promise<TurnPreparation | { allowance: { kind: 'unchecked'; error: string } }> {
   try {
-    return await checkTurnLimits({ businessId: spec.businessId, customerId: spec.customerId, atMs: Date.now() });
+    return await prepareTurn({
+      businessId: spec.businessId,
+      customerId: spec.customerId,
+      phoneNumberId: spec.phoneNumberId,
+      latestWamid: spec.latestWamid,
+      atMs: Date.now(),
+      load: !spec.unreadableOnly,
+      turnKey: spec.turnKey,
+    });
   } catch (err) {
     // A local activity's failure arrives unwrapped (an ApplicationFailure or a TimeoutFailure).
     if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
-    log.error('Could not check the turn limits', { error: describeFailure(err) });
-    return { kind: 'unchecked', error: describeFailure(err) };
+    log.error('Could not prepare the turn', { error: describeFailure(err) });
+    return { allowance: { kind: 'unchecked', error: describeFailure(err) } };
   }
 }
 
@@ -168,19 +183,28 @@ function needsPersonReason(outcome: TurnOutcome, attention: Attention): string |
   return attention.outsideHours ? needsPersonReasons.outsideHours : undefined;
 }
 
-async function answer(spec: TurnSpec, progress: AgentProgress, appointments: ToolEffect[], attention: Attention, tally: Tally): Promise<TurnResult> {
-  let hours: BusinessHours | undefined;
+async function answer(
+  spec: TurnSpec,
+  loaded: LoadedConversation,
+  progress: AgentProgress,
+  appointments: ToolEffect[],
+  attention: Attention,
+  tally: Tally,
+): Promise<TurnResult> {
+  const hours: BusinessHours = loaded.hours;
+  attention.outsideHours = loaded.flagOutsideHours && !isOpenAt(new Date(spec.latestSentAtMs), hours);
+  /** A local activity's failure arrives without the activity's name: the model's are told apart here. */
+  let modelFailed = false;
   const steps = {
     callModel: async (input: { messages: ChatMessage[]; tools: ToolDefinition[] }) => {
       // The loop counts the call before making it.
       const iteration = progress.modelCalls;
-      const reply = await withSummary.callModel(`Model call ${iteration}`)({
-        ...input,
-        businessId: spec.businessId,
-        customerId: spec.customerId,
-        turn: turnRef(spec),
-        iteration,
-      });
+      const reply = await withSummary
+        .callModel(`Model call ${iteration}`)({ ...input, businessId: spec.businessId, customerId: spec.customerId, turn: turnRef(spec), iteration })
+        .catch((err: unknown) => {
+          modelFailed = true;
+          throw err;
+        });
       tally.promptTokens += reply.usage?.promptTokens ?? 0;
       tally.completionTokens += reply.usage?.completionTokens ?? 0;
       return reply;
@@ -194,51 +218,63 @@ async function answer(spec: TurnSpec, progress: AgentProgress, appointments: Too
     answeredInLoop: (call: ToolCall, content: string) => traceToolInWorkflow(spec, call, content),
   };
   try {
-    const loaded = await loadConversation({ businessId: spec.businessId, customerId: spec.customerId });
-    hours = loaded.hours;
-    attention.outsideHours = loaded.flagOutsideHours && !isOpenAt(new Date(spec.latestSentAtMs), loaded.hours);
     const messages: ChatMessage[] = [{ role: 'system', content: buildSystemPrompt(loaded.business, new Date()) }, ...loaded.history];
     const end = await runAgentLoop(messages, steps, { maxIterations: loaded.maxIterations, maxToolCallsPerReply: loaded.maxToolCallsPerReply }, progress);
     const { toolCalls, modelCalls, options } = progress;
-    if (end.kind === 'iteration-limit') return send(spec, FALLBACK_REPLY, { outcome: 'iteration-limit', toolCalls, appointments, modelCalls });
-    return send(spec, end.text?.trim() || FALLBACK_REPLY, { outcome: 'replied', toolCalls, appointments, modelCalls, options });
+    if (end.kind === 'iteration-limit') return send(spec, FALLBACK_REPLY, { outcome: 'iteration-limit', toolCalls, appointments, modelCalls }, attention);
+    return send(spec, end.text?.trim() || FALLBACK_REPLY, { outcome: 'replied', toolCalls, appointments, modelCalls, options }, attention);
   } catch (err) {
-    // An activity's failure, or a local activity's (loading the conversation), which arrives unwrapped.
+    // An activity's failure, or a local activity's (the model call), which arrives unwrapped.
     if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
     // The budget ran out between two model calls of this turn (other turns spent it): the same honest answer as at the start.
     if (failureTypeOf(err) === FailureType.TokenBudgetSpent) {
-      return send(spec, BUDGET_SPENT_REPLY, { outcome: 'budget-exceeded', toolCalls: progress.toolCalls, appointments, modelCalls: progress.modelCalls });
+      return send(
+        spec,
+        BUDGET_SPENT_REPLY,
+        { outcome: 'budget-exceeded', toolCalls: progress.toolCalls, appointments, modelCalls: progress.modelCalls },
+        attention,
+      );
     }
     // Classified by what failed, not by where it was caught: only the model's failures are model-failed.
-    const outcome = isModelFailure(err) ? 'model-failed' : 'turn-failed';
-    return send(spec, FALLBACK_REPLY, { outcome, toolCalls: progress.toolCalls, appointments, modelCalls: progress.modelCalls, error: describeFailure(err) });
+    const outcome = modelFailed || isModelFailure(err) ? 'model-failed' : 'turn-failed';
+    return send(
+      spec,
+      FALLBACK_REPLY,
+      { outcome, toolCalls: progress.toolCalls, appointments, modelCalls: progress.modelCalls, error: describeFailure(err) },
+      attention,
+    );
   }
 }
 
 /** The customer wants a person: noted for the conversation (which marks it for the inbox); the model is told what will happen. */
-function askForAPerson(call: ToolCall, hours: BusinessHours | undefined, attention: Attention): string {
+function askForAPerson(call: ToolCall, hours: BusinessHours, attention: Attention): string {
   attention.asked = requestReason(call.arguments);
-  // The hours are loaded before the model is ever called; without them the answer still promises only a reply in the chat.
-  return hours
-    ? personRequestedResult(new Date(), hours)
-    : JSON.stringify({ ok: true, note: 'The team has been told and a person will reply in this chat. Do not promise a time.' });
+  return personRequestedResult(new Date(), hours);
 }
 
-/** Records the turn for the inbox (idempotent by its key). A failure to record never takes back a reply that went out. */
-async function record(spec: TurnSpec, result: TurnResult, toolCalls: ToolCall[], effects: ToolEffect[]): Promise<void> {
+/** The turn as the inbox shows it (idempotent by its key), and the messages it took. */
+function turnRecord(spec: TurnSpec, turn: TurnSoFar, replyText: string | null, needsPerson?: string): TurnRecord {
+  return {
+    businessId: spec.businessId,
+    customerId: spec.customerId,
+    turnKey: spec.turnKey,
+    workflowId: spec.workflowId,
+    runId: spec.runId,
+    outcome: turn.outcome,
+    toolCalls: turn.toolCalls.map(({ name, arguments: args }) => ({ name, arguments: args })),
+    effects: turn.appointments,
+    modelCalls: turn.modelCalls,
+    error: turn.error ?? null,
+    wamids: spec.wamids,
+    replyText,
+    needsPerson: needsPerson ?? null,
+  };
+}
+
+/** Records a turn that sent nothing (or failed to). A failure to record never takes back what the turn did. */
+async function record(spec: TurnSpec, turn: TurnSoFar, replyText: string | null = null, needsPerson?: string): Promise<void> {
   try {
-    await recordTurn({
-      businessId: spec.businessId,
-      customerId: spec.customerId,
-      turnKey: spec.turnKey,
-      workflowId: spec.workflowId,
-      runId: spec.runId,
-      outcome: result.outcome,
-      toolCalls: toolCalls.map(({ name, arguments: args }) => ({ name, arguments: args })),
-      effects,
-      modelCalls: result.modelCalls,
-      error: result.error ?? null,
-    });
+    await recordTurn(turnRecord(spec, turn, replyText, needsPerson));
   } catch (err) {
     if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
     log.error('Could not record the turn', { turnKey: spec.turnKey, error: describeFailure(err) });
@@ -254,10 +290,17 @@ interface TurnSoFar {
   error?: string;
 }
 
-async function send(spec: TurnSpec, text: string, turn: TurnSoFar): Promise<TurnResult> {
+/** Sends the reply and records the turn, in one step; a reply Meta never took is recorded as send-failed. */
+async function send(spec: TurnSpec, text: string, turn: TurnSoFar, attention: Attention = {}): Promise<TurnResult> {
+  const needsPerson = needsPersonReason(turn.outcome, attention);
+  if (needsPerson) await spec.beforeReply?.(needsPerson);
   const summary = { toolCalls: turn.toolCalls.map(({ name }) => ({ name })), appointments: turn.appointments, modelCalls: turn.modelCalls };
+  // A reply of several WhatsApp messages is sent by a regular activity: scheduling it ends the workflow task, which
+  // records the model's reply first, so a worker dying between two parts cannot make a re-run write the rest
+  // differently. A one-message reply, the usual, stays in the task (sent once by its key, however often it runs).
+  const replyStep = replyParts(text, turn.options ?? []).length > 1 ? withSummary.replyAndRecordTurnDurably : withSummary.replyAndRecordTurn;
   try {
-    const sent = await withSummary.sendReply(replySummary(turn.outcome, text))({
+    const sent = await replyStep(replySummary(turn.outcome, text))({
       businessId: spec.businessId,
       customerId: spec.customerId,
       phoneNumberId: spec.phoneNumberId,
@@ -266,11 +309,16 @@ async function send(spec: TurnSpec, text: string, turn: TurnSoFar): Promise<Turn
       replyKey: spec.turnKey,
       workflowId: spec.workflowId,
       runId: spec.runId,
+      // The step fills in the reply as it was sent.
+      record: turnRecord(spec, turn, null, needsPerson),
     });
     return { outcome: turn.outcome, replyText: sent.sentText, sentMessageIds: sent.wamids, ...summary, error: turn.error };
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    return { outcome: 'send-failed', replyText: text, sentMessageIds: [], ...summary, error: describeFailure(err) };
+    // An activity's failure, or a local activity's, which arrives unwrapped (an ApplicationFailure or a TimeoutFailure).
+    if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
+    const failed: TurnSoFar = { ...turn, outcome: 'send-failed', error: describeFailure(err) };
+    await record(spec, failed, text, needsPersonReason('send-failed', attention));
+    return { outcome: 'send-failed', replyText: text, sentMessageIds: [], ...summary, error: failed.error };
   }
 }
 
@@ -281,18 +329,6 @@ function replySummary(outcome: TurnOutcome, text: string): string {
   if (text === BUDGET_SPENT_REPLY) return 'Reply: a person will answer';
   if (outcome === 'rate-limited') return 'Reply: the turn-limit notice';
   return 'Reply';
-}
-
-/** Marks the message read with the typing indicator; a failure here never blocks the reply. */
-async function acknowledge(phoneNumberId: string, wamid: string): Promise<void> {
-  try {
-    await markReadWithTyping({ phoneNumberId, wamid });
-  } catch (err) {
-    // A local activity's failure arrives as its cause (an ApplicationFailure or a
-    // TimeoutFailure), not wrapped in an ActivityFailure as a regular activity's is.
-    if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
-    log.warn('Could not mark the message as read', { error: describeFailure(err) });
-  }
 }
 
 /**

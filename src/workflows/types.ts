@@ -29,16 +29,25 @@ export interface InboundMessageInput {
   /** Seconds since the epoch, as Meta sends it. */
   timestamp: string;
   customer: { waId?: string; bsuid?: string; profileName?: string };
-  /** How long the workflow waits for the turn that answers it before ending as turn-pending; 1 hour by default. */
-  turnWaitMs?: number;
 }
 
-/** How a message workflow ends; the README explains each (src/docs/readme-sections.ts). */
+/**
+ * How a message workflow ends: at once, once its message is stored and handed on. The turn that answers it runs
+ * in the customer's conversation workflow, which tells what became of the message (its `messageResult` query).
+ */
+export type MessageIntake =
+  /** Handed to the conversation run named here. */
+  | { outcome: 'enqueued'; conversation: { workflowId: string; runId: string } }
+  /** Stored, not to be answered (a reaction). */
+  | { outcome: 'recorded' }
+  /** The database already had this message, stored by the workflow named. */
+  | { outcome: 'duplicate'; duplicateOf: string };
+
+/** What became of a message; the README explains each (src/docs/readme-sections.ts). */
 export const TURN_OUTCOMES = [
   'replied',
   'recorded',
   'answered-with-later-message',
-  'turn-pending',
   'duplicate',
   'iteration-limit',
   'model-failed',

@@ -12,6 +12,7 @@ import { signedInUser } from '../support/console-client';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, useStack } from '../support/stack';
 import { until } from '../support/waiting';
+import { messageResultOf } from '../support/deliver';
 
 const uiUrl = process.env.TEST_TEMPORAL_UI_URL!;
 const stack = useStack({ temporalUiUrl: uiUrl });
@@ -29,7 +30,7 @@ beforeAll(async () => {
     TEST_APP_SECRET,
   );
   workflowId = ((await response.json()) as IntakeReport).messages[0]!.workflowId!;
-  await stack.temporal.workflow.getHandle(workflowId).result();
+  await messageResultOf(stack, workflowId);
   adminEmail = `admin-${randomUUID()}@example.com`;
   await signedInUser(stack, adminEmail, 'platform-admin');
 });

@@ -1,8 +1,9 @@
-// An operator reading turns in the Temporal Web UI: the list, with the Outcome
-// and TurnSummary columns added through the UI's own table settings, reads
-// "Booked Haircut …" beside each message; a query finds one business's failed
-// turns; and the conversation's history, decoded through the app's codec server
-// for a signed-in platform admin, names each step ("Model call 1", "book_appointment: Haircut …").
+// An operator reading turns in the Temporal Web UI: the list of a business's
+// conversations, with the Outcome and TurnSummary columns added through the UI's
+// own table settings, reads "Booked Haircut …" beside each customer's latest turn;
+// a query finds one business's failed turns; and a conversation's history, decoded
+// through the app's codec server for a signed-in platform admin, names each step
+// ("Model call 1", "book_appointment: Haircut …").
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { conversationWorkflowId } from '../../src/workflows/conversation-id';
@@ -20,6 +21,7 @@ const stack = useStack({ temporalUiUrl: uiUrl });
 const browser = useConsoleBrowser(stack);
 
 const waId = `3467${Math.floor(Math.random() * 1e7)}`;
+const otherWaId = `3468${Math.floor(Math.random() * 1e7)}`;
 const date = upcomingWeekday('wed');
 let adminEmail: string;
 
@@ -31,7 +33,7 @@ beforeAll(async () => {
   );
   await deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: waId, text: 'A haircut on Wednesday at 11?' }));
   stack.sandbox.openai.enqueue({ content: 'We open at 9:00 on Saturdays.' });
-  await deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: waId, text: 'And when do you open on Saturday?' }));
+  await deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: otherWaId, text: 'When do you open on Saturday?' }));
   adminEmail = `admin-${randomUUID()}@example.com`;
   await signedInUser(stack, adminEmail, 'platform-admin');
 }, 120_000);
@@ -51,10 +53,10 @@ async function showTurnColumns(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Close Workflows Table configuration' }).waitFor({ state: 'hidden' });
 }
 
-test('the list reads as a sentence per turn, and a query narrows it to one business and outcome', async () => {
+test("the list reads as a sentence per customer's latest turn, and a query narrows it to one business and outcome", async () => {
   const page = await browser.newPage({ width: 1600, height: 900 });
   await signInAndUseCodec(page);
-  const query = `BusinessId="${stack.businessId}" AND WorkflowType="handleInboundMessage"`;
+  const query = `BusinessId="${stack.businessId}" AND WorkflowType="conversation"`;
   await page.goto(`${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
   await showTurnColumns(page);
   const table = page.getByRole('table').first();

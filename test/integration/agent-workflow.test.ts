@@ -9,7 +9,7 @@ import { FALLBACK_REPLY } from '../../src/workflows/handle-inbound-message';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { InboundMessageInput, TurnResult } from '../../src/workflows/types';
 import { DEMO_PHONE_NUMBER_ID, useStack, TEST_ACCESS_TOKEN, TEST_SECRETS } from '../support/stack';
-import { inboundText, runMessage } from '../support/deliver';
+import { inboundText, messageResultOf, runMessage } from '../support/deliver';
 
 // Room for a reply longer than one WhatsApp message (4096 characters), which the default max_tokens would cut.
 const stack = useStack({ maxIterations: 3, modelMaxOutputTokens: 4000 });
@@ -21,7 +21,8 @@ function inbound(text: string, overrides: Partial<InboundMessageInput> = {}): In
 }
 
 async function run(input: InboundMessageInput, workflowId = messageWorkflowId(input.wamid)): Promise<TurnResult> {
-  return stack.temporal.workflow.execute('handleInboundMessage', { taskQueue: stack.taskQueue, workflowId, args: [input] });
+  await stack.temporal.workflow.execute('handleInboundMessage', { taskQueue: stack.taskQueue, workflowId, args: [input] });
+  return messageResultOf(stack, workflowId);
 }
 
 test('a tool call is dispatched and its result fed back to the model before the reply', async () => {

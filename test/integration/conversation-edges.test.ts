@@ -2,15 +2,16 @@
 // with short windows (Temporal's time-skipping test server is a separate
 // download that cannot be fetched here): a message arriving as the run ends
 // after its idle time, messages arriving while it continues as new, a repeated
-// hand-off signal, and a message workflow that stops waiting for its turn.
+// hand-off signal, and a message's result read while and after its turn runs.
 // In every case each message is answered exactly once.
 import { randomUUID } from 'node:crypto';
 import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 import type { ConversationInput } from '../../src/workflows/conversation';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { messageArrived, type ArrivedMessage } from '../../src/workflows/signals';
-import type { TurnResult } from '../../src/workflows/types';
-import { deliver, inboundText, runMessage } from '../support/deliver';
+import type { MessageIntake, TurnResult } from '../../src/workflows/types';
+import { messageResult } from '../../src/db/message-results';
+import { deliver, inboundText, messageResultOf, startMessage } from '../support/deliver';
 import { newWamid, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, useStack } from '../support/stack';
 import { until } from '../support/waiting';
@@ -85,7 +86,7 @@ test('a hand-off signal repeated after its message was answered is not answered 
   const result = await deliver(stack, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: waId, text: 'hi', wamid }));
   expect(result.outcome).toBe('replied');
 
-  // What a retried enqueueInConversation does: signal-with-start with the same message.
+  // What a retried admitMessage does: signal-with-start with the same message.
   const id = await customerId(waId);
   const business = await stack.database.db.business.findUniqueOrThrow({ where: { id: stack.businessId } });
   const input: ConversationInput = {
@@ -111,22 +112,22 @@ test('a hand-off signal repeated after its message was answered is not answered 
   expect(stack.sandbox.openai.requests).toHaveLength(modelCallsBefore);
 });
 
-test('a message workflow that stops waiting ends as turn-pending, and its message is still answered once', async () => {
+test("a message's workflow ends once the message is handed on, before its turn; the database then tells what became of it", async () => {
   const waId = newCustomer();
   const wamid = newWamid();
-  // The model takes longer than the message workflow is willing to wait.
+  // The model takes its time: the message's workflow does not wait for it.
   stack.sandbox.faults.inject({ endpoint: 'openai.chat', delayMs: 2_000 });
-  const result = await runMessage(stack, inboundText(stack, 'hi', { wamid, customer: { waId }, turnWaitMs: 300 }));
-  expect(result.outcome).toBe('turn-pending');
+  const handle = await startMessage(stack, inboundText(stack, 'hi', { wamid, customer: { waId } }));
+  const intake = (await handle.result()) as MessageIntake;
+  expect(intake).toEqual({ outcome: 'enqueued', conversation: { workflowId: conversationWorkflowId(await customerId(waId)), runId: expect.any(String) } });
   expect(sentTo(waId)).toHaveLength(0);
+  expect(await messageResult(stack.database.db, handle.workflowId)).toBeUndefined();
 
-  await until('the late reply', () => sentTo(waId).length > 0, 15_000);
-  // The conversation was not broken by telling a closed workflow: it ends normally after its idle time.
-  const conversation = stack.temporal.workflow.getHandle(conversationWorkflowId(await customerId(waId)));
-  await until('the conversation to end', async () => (await conversation.describe()).status.name !== 'RUNNING', 15_000);
-  expect((await conversation.describe()).status.name).toBe('COMPLETED');
+  const result = await messageResultOf(stack, handle.workflowId);
+  expect(result).toMatchObject({ outcome: 'replied', modelCalls: 1, sentMessageIds: [sentTo(waId)[0]!.wamid] });
+  expect(result.replyText).toBe(sentTo(waId)[0]!.text);
+  expect(await stack.database.db.message.findUniqueOrThrow({ where: { wamid } })).toMatchObject({ turnKey: `turn-${handle.workflowId}`, heldForPerson: false });
   expect(sentTo(waId)).toHaveLength(1);
-  expect(await stack.database.db.message.count({ where: { wamid } })).toBe(1);
 });
 
 test('a new message to a conversation that ended starts a new run that answers it', async () => {

@@ -5,6 +5,7 @@ import type { IntakeReport } from '../../src/api/intake';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET } from '../support/stack';
+import { messageResultOf } from '../support/deliver';
 
 const stack = useStack();
 
@@ -27,7 +28,7 @@ async function say(from: string, text: string, sentAt: number): Promise<string> 
   return started!.workflowId!;
 }
 
-const result = (workflowId: string): Promise<TurnResult> => stack.temporal.workflow.getHandle(workflowId).result();
+const result = (workflowId: string): Promise<TurnResult> => messageResultOf(stack, workflowId);
 const userTurns = (request: { messages: Array<{ role: string; content?: unknown }> }) =>
   request.messages.filter((m) => m.role === 'user').map((m) => m.content);
 

@@ -3,7 +3,7 @@
 // the workflow over, and the reply reaches the customer exactly once.
 import { randomUUID } from 'node:crypto';
 import { signedInUser } from '../support/console-client';
-import { inboundText, startMessage } from '../support/deliver';
+import { inboundText, startMessage, messageResultOf } from '../support/deliver';
 import { startWorkerProcess, type ServiceProcess } from '../support/processes';
 import { Worker } from '@temporalio/worker';
 import { NO_OBSERVER } from '../../src/observability/turn-events';
@@ -11,7 +11,6 @@ import { turnSinks } from '../../src/worker/turn-sinks';
 import { DEMO_PHONE_NUMBER_ID, TEST_DATA_CONVERTER, useStack, workflowBundle } from '../support/stack';
 import { activityStarts, until } from '../support/waiting';
 import { conversationWorkflowId } from '../../src/workflows/conversation-id';
-import type { TurnResult } from '../../src/workflows/types';
 
 jest.setTimeout(240_000);
 
@@ -33,7 +32,7 @@ test("a person's reply in flight when the worker is killed is sent once by the n
   const waId = '34611000077';
   sandbox.openai.enqueue({ content: 'Hello!' });
   const first = await startMessage(stack, inboundText(stack, 'hi', { customer: { waId } }));
-  expect(((await first.result()) as TurnResult).outcome).toBe('replied');
+  expect((await messageResultOf(stack, first.workflowId)).outcome).toBe('replied');
   const customer = await database.db.customer.findFirstOrThrow({ where: { waId } });
   const path = `/admin/api/businesses/${stack.businessId}/conversations/${customer.id}`;
   expect((await staff.request('POST', `${path}/take-over`)).status).toBe(200);

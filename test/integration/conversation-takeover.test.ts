@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsoleClient } from '../support/console-client';
 import { signedInUser } from '../support/console-client';
-import { inboundText, startMessage } from '../support/deliver';
+import { inboundText, startMessage, messageResultOf } from '../support/deliver';
 import { DEMO_PHONE_NUMBER_ID, useStack, type Stack } from '../support/stack';
 import { until } from '../support/waiting';
 import { conversationWorkflowId } from '../../src/workflows/conversation-id';
@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The customer writes; resolves with what their message's workflow ended with. */
 async function say(stack: Stack, waId: string, text: string): Promise<TurnResult> {
   const handle = await startMessage(stack, inboundText(stack, text, { customer: { waId } }));
-  return (await handle.result()) as TurnResult;
+  return messageResultOf(stack, handle.workflowId);
 }
 
 const sentTo = (stack: Stack, waId: string) => stack.sandbox.graph.sent.filter((m) => m.to === waId).map((m) => m.text);

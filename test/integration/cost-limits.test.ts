@@ -10,7 +10,7 @@ import type { BusinessSummary } from '../../src/db/business-admin';
 import { BUDGET_SPENT_REPLY, LIMIT_NOTICES } from '../../src/workflows/turn';
 import type { TurnResult } from '../../src/workflows/types';
 import { signedInUser } from '../support/console-client';
-import { deliver } from '../support/deliver';
+import { deliver, messageResultOf } from '../support/deliver';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, TEST_MODEL_MAX_OUTPUT_TOKENS, useStack } from '../support/stack';
 
@@ -72,7 +72,7 @@ test('one number sends 1,000 messages: all stored, the model called for at most 
   for (let wave = 0; wave < 10; wave++) {
     const numbers = Array.from({ length: 100 }, (_, i) => wave * 100 + i);
     const workflowIds = await inParallel(numbers, 16, (n) => post(from, `message number ${n}`, first + n));
-    results.push(...(await inParallel(workflowIds, 50, (id) => stack.temporal.workflow.getHandle(id).result() as Promise<TurnResult>)));
+    results.push(...(await inParallel(workflowIds, 50, (id) => messageResultOf(stack, id) as Promise<TurnResult>)));
   }
 
   const customer = await stack.database.db.customer.findFirstOrThrow({ where: { businessId: stack.businessId, waId: from } });

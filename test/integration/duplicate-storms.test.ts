@@ -9,6 +9,7 @@ import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET } from '../support/stack';
+import { messageResultOf } from '../support/deliver';
 
 const stack = useStack();
 
@@ -57,11 +58,10 @@ describe('one message delivered over and over', () => {
     const statuses = await storm(body, 50);
     expect([count(statuses, 'started'), count(statuses, 'duplicate')]).toEqual([1, 49]);
 
-    const handle = stack.temporal.workflow.getHandle(workflowId);
-    const result: TurnResult = await handle.result();
+    const result: TurnResult = await messageResultOf(stack, workflowId);
     expect(result.outcome).toBe('replied');
     expect(result.sentMessageIds).toHaveLength(1);
-    firstRunId = (await handle.describe()).runId;
+    firstRunId = (await stack.temporal.workflow.getHandle(workflowId).describe()).runId;
 
     expect(await listedRuns(workflowId, firstRunId)).toEqual([firstRunId]);
     expect(await traces(wamid, customer)).toEqual({ inboundRows: 1, replies: 1, readReceipts: 1 });
@@ -106,9 +106,8 @@ describe('one message delivered over and over', () => {
     const statuses = await storm(body, 10);
     expect([count(statuses, 'started'), count(statuses, 'duplicate')]).toEqual([1, 9]);
 
-    const handle = stack.temporal.workflow.getHandle(workflowId);
-    const result: TurnResult = await handle.result();
-    const secondRunId = (await handle.describe()).runId;
+    const result: TurnResult = await messageResultOf(stack, workflowId);
+    const secondRunId = (await stack.temporal.workflow.getHandle(workflowId).describe()).runId;
     expect(secondRunId).not.toBe(firstRunId);
     expect(result).toEqual({
       outcome: 'duplicate',
@@ -135,7 +134,7 @@ test('the same message twice in one webhook starts it once', async () => {
   const statuses = await storm(JSON.stringify(textMessagePayload(message, message)), 1);
   expect(statuses[0]?.slice().sort()).toEqual(['duplicate', 'started']);
 
-  const result: TurnResult = await stack.temporal.workflow.getHandle(messageWorkflowId(wamid)).result();
+  const result: TurnResult = await messageResultOf(stack, messageWorkflowId(wamid));
   expect(result.outcome).toBe('replied');
   expect(await traces(wamid, customer)).toEqual({ inboundRows: 1, replies: 1, readReceipts: 1 });
 });

@@ -16,6 +16,7 @@ import { signedInUser, type ConsoleClient } from '../support/console-client';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, TEST_CODEC_AUTH_TOKEN, useStack } from '../support/stack';
 import { upcomingWeekday } from '../support/waiting';
+import { messageResultOf } from '../support/deliver';
 
 const stack = useStack();
 
@@ -51,7 +52,7 @@ beforeAll(async () => {
   );
   expect(response.status).toBe(200);
   const workflowId = ((await response.json()) as IntakeReport).messages[0]!.workflowId!;
-  turn = { workflowId, result: await stack.temporal.workflow.getHandle(workflowId).result() };
+  turn = { workflowId, result: await messageResultOf(stack, workflowId) };
   expect(turn.result).toMatchObject({ outcome: 'replied', appointments: [{ kind: 'booked' }] });
   expect(stack.sandbox.faults.hits.some((h) => h.endpoint === 'calendar.insert')).toBe(true);
 

@@ -11,7 +11,7 @@ import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { startApiProcess, startWorkerProcess, type ServiceProcess } from '../support/processes';
 import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from '../support/stack';
 import { upcomingWeekday as upcoming, until } from '../support/waiting';
-import { inboundText, startMessage } from '../support/deliver';
+import { inboundText, startMessage, messageResultOf } from '../support/deliver';
 
 jest.setTimeout(180_000);
 
@@ -59,10 +59,10 @@ test('a worker on SIGTERM finishes its running activity and exits 0; a message t
   sandbox.openai.respondWith((messages) => (messages.some((m) => m.role === 'tool') ? { content: 'Booked for 10:00.' } : { content: 'Yes, I am here.' }));
   processes.push(await startWorkerProcess(stack.workerProcessEnv()));
 
-  const bookingResult = (await booking.result()) as TurnResult;
+  const bookingResult = await messageResultOf(stack, booking.workflowId);
   expect(bookingResult.outcome).toBe('replied');
   expect(bookingResult.appointments).toEqual([expect.objectContaining({ kind: 'booked', start: `${date}T10:00` })]);
-  const waiting = (await stack.temporal.workflow.getHandle(messageWorkflowId(waitingWamid)).result()) as TurnResult;
+  const waiting = (await messageResultOf(stack, messageWorkflowId(waitingWamid))) as TurnResult;
   expect(waiting.outcome).toBe('replied');
   expect(sandbox.graph.sent.filter((m) => m.to === '34622000002').map((m) => m.text)).toEqual(['Yes, I am here.']);
 

@@ -12,6 +12,7 @@ import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import { TURN_OUTCOMES, type TurnOutcome, type TurnResult } from '../../src/workflows/types';
 import { newWamid, statusPayload, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET } from '../support/stack';
+import { messageResultOf } from '../support/deliver';
 
 const INACTIVE_PHONE_NUMBER_ID = '100000000000777';
 const UNKNOWN_PHONE_NUMBER_ID = '999999999999999';
@@ -432,7 +433,7 @@ describe('floods of 10,000 items are answered without a 5xx and leave no trace',
 // ---- Genuine messages with unusual text are stored exactly and answered ----
 
 async function answered(wamid: string): Promise<TurnResult> {
-  return stack.temporal.workflow.getHandle(messageWorkflowId(wamid)).result();
+  return messageResultOf(stack, messageWorkflowId(wamid));
 }
 
 async function storedText(wamid: string): Promise<string> {
@@ -715,8 +716,8 @@ describe('property: any body, signed or not, is answered with 200, 400 or 401 an
     // The generators are tuned so that some payloads survive validation and reach a worker.
     expect(started.size).toBeGreaterThan(0);
     // Ended, not pending: every turn here finishes within the test.
-    const outcomes: TurnOutcome[] = TURN_OUTCOMES.filter((o) => o !== 'turn-pending');
-    const results = await Promise.all([...started].map((id) => stack.temporal.workflow.getHandle(id).result() as Promise<TurnResult>));
+    const outcomes: TurnOutcome[] = [...TURN_OUTCOMES];
+    const results = await Promise.all([...started].map((id) => messageResultOf(stack, id) as Promise<TurnResult>));
     for (const result of results) expect(outcomes).toContain(result.outcome);
   });
 });

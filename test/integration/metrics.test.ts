@@ -163,7 +163,7 @@ test('a reply Meta refuses counts under its code, and the failed attempt under i
   expect(outcome).toBe('send-failed');
   expect(moved(before, after, 'wa_whatsapp_sends_total', { business: stack.businessId, result: 'failed', code: '131047' })).toBe(1);
   expect(moved(before, after, 'wa_whatsapp_sends_total')).toBe(1);
-  expect(moved(before, after, 'wa_activity_failures_total', { activity: 'sendReply', class: 'WhatsAppSendRefused' })).toBe(1);
+  expect(moved(before, after, 'wa_activity_failures_total', { activity: 'replyAndRecordTurn', class: 'WhatsAppSendRefused' })).toBe(1);
   expect(moved(before, after, 'wa_turns_total', { business: stack.businessId, outcome: 'send-failed' })).toBe(1);
 });
 

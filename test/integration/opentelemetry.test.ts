@@ -11,6 +11,7 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../supp
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, startStack, TEST_APP_SECRET, type Stack } from '../support/stack';
 import { until, upcomingWeekday } from '../support/waiting';
+import { messageResultOf } from '../support/deliver';
 
 let receiver: OtlpReceiver;
 let otel: OpenTelemetry;
@@ -61,7 +62,7 @@ test('a booking turn is one trace from the webhook request to the reply, with no
   expect(response.status).toBe(200);
   const { messages } = (await response.json()) as IntakeReport;
   const messageWorkflowId = messages[0]!.workflowId!;
-  const result: TurnResult = await stack.temporal.workflow.getHandle(messageWorkflowId).result();
+  const result: TurnResult = await messageResultOf(stack, messageWorkflowId);
   expect(result.appointments).toEqual([expect.objectContaining({ kind: 'booked', service: 'Haircut' })]);
   const customer = await stack.database.db.customer.findFirstOrThrow({ where: { waId: phone } });
   const conversationId = conversationWorkflowId(customer.id);
@@ -93,26 +94,22 @@ test('a booking turn is one trace from the webhook request to the reply, with no
     return found;
   };
   const intoMessageWorkflow = ['RunWorkflow:handleInboundMessage', 'StartWorkflow:handleInboundMessage', 'POST /webhook'];
-  expect(ancestry(named('RunActivity:recordInboundMessage'), trace)).toEqual([
-    'RunActivity:recordInboundMessage',
-    'StartActivity:recordInboundMessage',
-    ...intoMessageWorkflow,
-  ]);
+  // The message workflow's one step (a local activity) stores the message and starts or signals the conversation.
+  expect(ancestry(named('RunActivity:admitMessage'), trace)).toEqual(['RunActivity:admitMessage', 'StartActivity:admitMessage', ...intoMessageWorkflow]);
   const intoConversation = [
     'RunWorkflow:conversation',
     'SignalWithStartWorkflow:conversation',
-    'RunActivity:enqueueInConversation',
-    'StartActivity:enqueueInConversation',
+    'RunActivity:admitMessage',
+    'StartActivity:admitMessage',
     ...intoMessageWorkflow,
   ];
-  for (const activity of ['callModel', 'runTool', 'sendReply']) {
+  // The turn's steps, local activities and the calendar's regular ones alike.
+  for (const activity of ['prepareTurn', 'callModel', 'runTool', 'replyAndRecordTurn']) {
     expect(ancestry(named(`RunActivity:${activity}`), trace)).toEqual([`RunActivity:${activity}`, `StartActivity:${activity}`, ...intoConversation]);
   }
   expect(trace.filter((s) => s.name === 'RunActivity:callModel')).toHaveLength(3);
   expect(trace.filter((s) => s.name === 'RunActivity:runTool')).toHaveLength(2);
-  // The conversation tells the message workflow its turn is over: that signal is in the trace as well.
-  expect(ancestry(named('HandleSignal:turnFinished'), trace).slice(0, 2)).toEqual(['HandleSignal:turnFinished', 'SignalWorkflow:turnFinished']);
-  expect(named('RunActivity:sendReply').attributes).toMatchObject({ temporalWorkflowId: conversationId, temporalActivityId: expect.any(String) });
+  expect(named('RunActivity:replyAndRecordTurn').attributes).toMatchObject({ temporalWorkflowId: conversationId });
   expect(named('RunWorkflow:conversation').attributes).toMatchObject({ temporalWorkflowId: conversationId, temporalWorkflowType: 'conversation' });
 
   const exported = JSON.stringify(all);

@@ -12,6 +12,7 @@ import type { TurnResult } from '../../src/workflows/types';
 import { newWamid, postSigned, statusPayload, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from '../support/stack';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { messageResultOf } from '../support/deliver';
 
 jest.setTimeout(120_000);
 
@@ -120,7 +121,7 @@ test('with PostgreSQL unreachable: not ready, and webhooks that need it answer 5
     // Meta's redelivery of the same message is now accepted and answered.
     stack.sandbox.openai.enqueue({ content: 'Here now.' });
     expect((await postSigned(`${baseUrl}/webhook`, message(wamid, '34633000001'), TEST_APP_SECRET)).status).toBe(200);
-    const result = (await stack.temporal.workflow.getHandle(messageWorkflowId(wamid)).result()) as TurnResult;
+    const result = (await messageResultOf(stack, messageWorkflowId(wamid))) as TurnResult;
     expect(result.outcome).toBe('replied');
     expect((await postSigned(`${baseUrl}/webhook`, status, TEST_APP_SECRET)).status).toBe(200);
   } finally {
@@ -147,7 +148,7 @@ test('with Temporal unreachable: not ready, and a message answers 503 without be
     await untilReady();
     stack.sandbox.openai.enqueue({ content: 'Back.' });
     expect((await postSigned(`${baseUrl}/webhook`, message(wamid, '34633000002'), TEST_APP_SECRET)).status).toBe(200);
-    const result = (await stack.temporal.workflow.getHandle(messageWorkflowId(wamid)).result()) as TurnResult;
+    const result = (await messageResultOf(stack, messageWorkflowId(wamid))) as TurnResult;
     expect(result.outcome).toBe('replied');
     expect(stack.sandbox.graph.sent.filter((m) => m.to === '34633000002').map((m) => m.text)).toEqual(['Back.']);
   } finally {
@@ -191,7 +192,7 @@ test('past WEBHOOK_MAX_IN_FLIGHT, a webhook is refused at once with 503 and Retr
     // Meta's redelivery of the refused one now goes through.
     stack.sandbox.openai.enqueue({ content: 'Now.' });
     expect((await postSigned(url, message(shedWamid, '34633000020'), TEST_APP_SECRET)).status).toBe(200);
-    const result = (await stack.temporal.workflow.getHandle(messageWorkflowId(shedWamid)).result()) as TurnResult;
+    const result = (await messageResultOf(stack, messageWorkflowId(shedWamid))) as TurnResult;
     expect(result.outcome).toBe('replied');
   } finally {
     temporalProxy.restore();

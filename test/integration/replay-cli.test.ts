@@ -31,6 +31,8 @@ async function replay(...files: string[]): Promise<{ code: number; output: strin
         TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
         // The stack's keys: the CLI reads the workflow's result, which the worker encrypted.
         TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+        // And the stack's database, where the turn that answered each message is recorded.
+        DATABASE_URL: stack.database.url,
       },
     });
     return { code: 0, output: stdout + stderr };

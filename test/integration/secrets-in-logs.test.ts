@@ -31,6 +31,7 @@ import {
   type StackOptions,
 } from '../support/stack';
 import { upcomingWeekday as upcoming } from '../support/waiting';
+import { messageResultOf } from '../support/deliver';
 
 /** Collects pino's output lines, as a file or a log shipper would receive them. */
 class LogCapture implements DestinationStream {
@@ -152,7 +153,7 @@ async function say(s: Scenario, from: string, text: string, ...script: ScriptedT
   s.errors.push(body);
   expect(response.status).toBe(200);
   const report = JSON.parse(body) as IntakeReport;
-  const result: TurnResult = await s.stack.temporal.workflow.getHandle(report.messages[0]!.workflowId!).result();
+  const result: TurnResult = await messageResultOf(s.stack, report.messages[0]!.workflowId!);
   if (result.error) s.errors.push(result.error);
   return result;
 }

@@ -15,6 +15,7 @@ import type { TurnResult } from '../../src/workflows/types';
 import { signedInUser, type ConsoleClient } from '../support/console-client';
 import { DEMO_PHONE_NUMBER_ID, TEST_ACCESS_TOKEN, TEST_SECRETS, useStack } from '../support/stack';
 import { until, upcomingWeekday } from '../support/waiting';
+import { messageResultOf } from '../support/deliver';
 
 const stack = useStack();
 const db = () => stack.database.db;
@@ -79,7 +80,7 @@ test('a message is answered by the real workflows with the saved prompt; nothing
   expect(stack.sandbox.graph.sent).toEqual([]);
   expect(stack.sandbox.graph.readReceipts).toEqual([]);
 
-  const result: TurnResult = await stack.temporal.workflow.getHandle(messageWorkflowId(testMessageWamid(requestId))).result();
+  const result: TurnResult = await messageResultOf(stack, messageWorkflowId(testMessageWamid(requestId)));
   expect(result).toMatchObject({ outcome: 'replied', sentMessageIds: [] });
   const customer = await db().customer.findUniqueOrThrow({ where: { id: view.customer!.id } });
   expect(customer).toMatchObject({ isTest: true, bsuid: testCustomerBsuid(ownerId), waId: null, businessId: stack.businessId });

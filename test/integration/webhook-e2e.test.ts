@@ -9,11 +9,12 @@ import { messageWorkflowId } from '../../src/api/message-workflow-id';
 import type { TurnResult } from '../../src/workflows/types';
 import { newWamid, postSigned, statusPayload, textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, useStack, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from '../support/stack';
+import { messageResultOf } from '../support/deliver';
 
 const stack = useStack();
 
 async function resultOf(workflowId: string): Promise<TurnResult> {
-  return stack.temporal.workflow.getHandle(workflowId).result();
+  return messageResultOf(stack, workflowId);
 }
 
 test('a signed fixture is answered exactly once, and a redelivery adds nothing', async () => {

@@ -1,8 +1,9 @@
-// The Temporal Web UI reads like the conversation: a booking turn's message
-// workflow ends with Outcome and TurnSummary search attributes, so the list
-// reads "Booked Haircut Tue 8 Dec 10:30" and an operator can filter the failed
-// turns of one business; the workflows carry static summaries and each activity
-// a summary of its step. None of it names the customer except by keyed hash.
+// The Temporal Web UI reads like the conversation: after a booking turn the
+// customer's conversation workflow carries Outcome and TurnSummary search
+// attributes (its latest turn), so the list reads "Booked Haircut Tue 8 Dec 10:30"
+// and an operator can filter the failed turns of one business; the workflows carry
+// static summaries and each step (activity or local activity) a summary of what it
+// did. None of it names the customer except by keyed hash.
 import { defaultPayloadConverter } from '@temporalio/common';
 import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 import { hashIdentifier } from '../../src/observability/privacy';
@@ -41,13 +42,25 @@ test('a booking turn is listed with its outcome and a sentence, and filtered by 
   expect(result.outcome).toBe('replied');
 
   const customerKey = hashIdentifier(waId)!;
-  const query = `BusinessId = "${stack.businessId}" AND CustomerKey = "${customerKey}" AND WorkflowType = "handleInboundMessage"`;
+  const query = `BusinessId = "${stack.businessId}" AND CustomerKey = "${customerKey}"`;
+  // The message's workflow: found by business and customer, with what it is in words.
   let messageWorkflowId = '';
-  await until('the message workflow is visible with its outcome', async () => {
-    [messageWorkflowId = ''] = await listIds(`${query} AND Outcome = "replied"`);
+  await until('the message workflow is visible', async () => {
+    [messageWorkflowId = ''] = await listIds(`${query} AND WorkflowType = "handleInboundMessage"`);
     return messageWorkflowId !== '';
   });
-  const described = await stack.temporal.workflow.getHandle(messageWorkflowId).describe();
+  expect(await (await stack.temporal.workflow.getHandle(messageWorkflowId).describe()).staticSummary()).toBe('WhatsApp text message to Lumen Hair Studio');
+
+  // The conversation: its latest turn's outcome and sentence, filterable.
+  const conversationQuery = `${query} AND WorkflowType = "conversation"`;
+  let conversationId = '';
+  await until('the conversation is visible with its outcome', async () => {
+    [conversationId = ''] = await listIds(`${conversationQuery} AND Outcome = "replied"`);
+    return conversationId !== '';
+  });
+  expect(conversationId).toBe(conversationWorkflowId((await customerIdOf(waId))!));
+  const conversation = stack.temporal.workflow.getHandle(conversationId);
+  const described = await conversation.describe();
   expect(described.typedSearchAttributes.getAll().map(({ key, value }) => [key.name, value])).toEqual(
     expect.arrayContaining([
       ['BusinessId', stack.businessId],
@@ -56,27 +69,30 @@ test('a booking turn is listed with its outcome and a sentence, and filtered by 
       ['TurnSummary', `Booked Haircut ${localTimeWords(`${date}T10:30`)}`],
     ]),
   );
-  expect(await described.staticSummary()).toBe('WhatsApp text message to Lumen Hair Studio');
-  expect(await listIds(`${query} AND Outcome IN ("model-failed", "turn-failed", "send-failed")`)).toEqual([]);
+  expect(await listIds(`${conversationQuery} AND Outcome IN ("model-failed", "turn-failed", "send-failed")`)).toEqual([]);
   // TurnSummary is text: a word of it finds the turn.
-  expect(await listIds(`${query} AND TurnSummary = "Booked"`)).toEqual([messageWorkflowId]);
+  expect(await listIds(`${query} AND TurnSummary = "Booked"`)).toEqual([conversationId]);
 
-  // The conversation: its summary names the customer by hash only; each step says what it was.
-  const conversation = stack.temporal.workflow.getHandle(conversationWorkflowId((await customerIdOf(waId))!));
-  expect(await (await conversation.describe()).staticSummary()).toBe(`Conversation with customer ${customerKey}`);
+  // Its summary names the customer by hash only; each step says what it was.
+  expect(await described.staticSummary()).toBe(`Conversation with customer ${customerKey}`);
   const history = await conversation.fetchHistory();
   const steps: Array<[string, string | undefined]> = [];
   for (const event of history.events ?? []) {
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) steps.push([scheduled.activityType!.name!, await decode(event.userMetadata?.summary)]);
+    const marker = event.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+    if (data)
+      steps.push([(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type, await decode(event.userMetadata?.summary)]);
   }
   expect(steps).toEqual([
+    ['prepareTurn', undefined],
     ['callModel', 'Model call 1'],
     ['runTool', `check_availability: Haircut ${date}`],
     ['callModel', 'Model call 2'],
     ['runTool', `book_appointment: Haircut ${date}T10:30`],
     ['callModel', 'Model call 3'],
-    ['sendReply', 'Reply'],
+    ['replyAndRecordTurn', 'Reply'],
   ]);
   const everything = JSON.stringify(described.raw) + JSON.stringify(steps);
   expect(everything).not.toContain(waId);

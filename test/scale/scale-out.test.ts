@@ -12,6 +12,7 @@ import type { IntakeReport } from '../../src/api/intake';
 import { findFreePort } from '../../src/local/processes';
 import type { Responder } from '../../src/sandbox/openai-api';
 import type { TurnResult } from '../../src/workflows/types';
+import { messageResultOf } from '../support/deliver';
 import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { startApiProcess, startWorkerProcess, type ServiceProcess } from '../support/processes';
 import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, TEST_VERIFY_TOKEN, useStack } from '../support/stack';
@@ -80,7 +81,7 @@ async function post(apiIndex: number, payload: unknown): Promise<IntakeReport> {
   return (await response.json()) as IntakeReport;
 }
 
-const resultOf = (workflowId: string) => stack.temporal.workflow.getHandle(workflowId).result() as Promise<TurnResult>;
+const resultOf = (workflowId: string): Promise<TurnResult> => messageResultOf(stack, workflowId);
 const repliesTo = (waId: string) => stack.sandbox.graph.sent.filter((m) => m.to === waId).map((m) => m.text ?? '');
 
 test('the stack really runs on the Temporal server on PostgreSQL', async () => {

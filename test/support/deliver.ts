@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { IntakeReport } from '../../src/api/intake';
 import { messageWorkflowId } from '../../src/api/message-workflow-id';
+import { awaitMessageResult } from '../../src/temporal/message-result';
 import type { InboundMessageInput, TurnResult } from '../../src/workflows/types';
 import { newWamid, postSigned } from './payloads';
 import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, type Stack } from './stack';
@@ -16,7 +17,7 @@ export async function deliverAll(stack: Stack, payload: unknown): Promise<TurnRe
   const report = (await response.json()) as IntakeReport;
   const unstarted = report.messages.filter((m) => m.status !== 'started');
   if (unstarted.length) throw new Error(`Messages not started: ${JSON.stringify(unstarted)}`);
-  return Promise.all(report.messages.map((m) => stack.temporal.workflow.getHandle(m.workflowId!).result()));
+  return Promise.all(report.messages.map((m) => messageResultOf(stack, m.workflowId!)));
 }
 
 /** Posts a signed payload with one message and waits for the turn that answers it. */
@@ -66,7 +67,15 @@ export function startMessage(stack: Stack, input: InboundMessageInput): Promise<
   return stack.temporal.workflow.start('handleInboundMessage', { taskQueue: stack.taskQueue, workflowId: messageWorkflowId(input.wamid), args: [input] });
 }
 
-/** Runs a message's workflow as the webhook starts it, and waits for its result. */
+/** Runs a message's workflow as the webhook starts it, and waits for what became of its message. */
 export async function runMessage(stack: Stack, input: InboundMessageInput): Promise<TurnResult> {
-  return (await startMessage(stack, input)).result() as Promise<TurnResult>;
+  return messageResultOf(stack, (await startMessage(stack, input)).workflowId);
+}
+
+/**
+ * What became of a message, by its workflow's ID: the workflow ends once the message is handed to its
+ * conversation; the turn that took it is recorded in the database (the replay CLI asks the same way).
+ */
+export function messageResultOf(stack: Stack, messageWorkflowId: string, timeoutMs = 120_000): Promise<TurnResult> {
+  return awaitMessageResult(stack.temporal, stack.database.db, messageWorkflowId, { timeoutMs });
 }

@@ -20,12 +20,20 @@ export async function until(what: string, condition: () => boolean | Promise<boo
 }
 
 export interface ActivityStart {
-  /** The attempt that finished: history records one started event per activity, written when it completes. */
+  /** The attempt that finished: history records one started event per activity (a marker per local activity), written when it completes. */
   attempt: number;
+  /** Regular activities only: the failure of the attempt before, with the retry delay it asked for. */
   lastFailure?: { message?: string | null; applicationFailureInfo?: { nextRetryDelay?: { seconds?: unknown; nanos?: number | null } | null } | null } | null;
+  local?: boolean;
 }
 
-/** The started events of one activity type in a workflow's history. */
+/** What the Temporal core records in a local activity's marker (plain JSON, not through the data converter). */
+interface LocalActivityMarkerData {
+  activity_type?: string;
+  attempt?: number;
+}
+
+/** The runs of one activity type in a workflow's history: regular activities' started events and local activities' markers. */
 export async function activityStarts(temporal: Client, workflowId: string, activityType: string): Promise<ActivityStart[]> {
   const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
   const scheduled = new Map<string, string>();
@@ -35,6 +43,12 @@ export async function activityStarts(temporal: Client, workflowId: string, activ
     const started = event.activityTaskStartedEventAttributes;
     if (started && scheduled.get(String(started.scheduledEventId)) === activityType)
       starts.push({ attempt: started.attempt ?? 1, lastFailure: started.lastFailure });
+    const marker = event.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+    if (data) {
+      const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as LocalActivityMarkerData;
+      if (parsed.activity_type === activityType) starts.push({ attempt: parsed.attempt ?? 1, local: true });
+    }
   }
   return starts;
 }

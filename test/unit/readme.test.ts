@@ -21,8 +21,10 @@ test('every outcome a workflow can end with is explained', () => {
 
 test("the retry table has one row per group of activities, with the policies' numbers", () => {
   const table = renderRetryTable();
-  expect(table.split('\n')).toHaveLength(2 + 6);
-  expect(table).toContain('| Database steps (record, load, enqueue) | 10 s | 30 tries, 0.2 s doubling to 10 s (about 4 min in all) |');
+  expect(table.split('\n')).toHaveLength(2 + 5);
+  expect(table).toContain(
+    '| Database steps (`admitMessage`: record and enqueue; `prepareTurn`: limits, load; `recordTurn`), local | 10 s | 30 tries, 0.2 s doubling to 10 s (about 4 min in all) |',
+  );
 });
 
 test('every metric has a row, with its type and labels, and every webhook result is explained', () => {
