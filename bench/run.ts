@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { benchModel } from './lib/bench-model';
-import { BENCH_SECRETS, startInfra, type Infra } from './lib/infra';
+import { BENCH_SECRETS, onTemporal, startInfra, startTemporalOnPostgres, type Infra } from './lib/infra';
 import { offerLoad, type LoadResult } from './lib/load';
 import { REQUEST_TIMEOUT_SECONDS } from './lib/load-spec';
 import { fmt, machineInfo, table, writeResults } from './lib/report';
@@ -18,6 +18,7 @@ import { summarise } from './lib/stats';
 import { measureStartCeiling, measureStartLatencyAtRate } from './lib/temporal-ceiling';
 import { runTurns, type TurnLoad, type TurnsResult } from './lib/turns';
 import { MALLOC_ENV, NODE_FLAGS } from '../src/process-memory';
+import { TEMPORAL_SERVER_VERSION } from '../src/local/temporal-server';
 import { conversationWorkflowId } from '../src/workflows/conversation-id';
 import { messageWorkflowId } from '../src/api/message-workflow-id';
 import { customerNumber, textWebhook } from './lib/payloads';
@@ -89,6 +90,22 @@ async function main(): Promise<void> {
 
     // ---- 4. A duplicate storm.
     results.storm = await measureStorm(infra, api, syncBot);
+    for (const service of [api, worker, syncBot]) await service.stop();
+
+    // ---- 5. The Temporal server a cluster runs, on PostgreSQL, beside the dev server; and two workers against one.
+    // A failure here is reported, and sections 1–4 are still written.
+    try {
+      log('Starting the Temporal server on PostgreSQL (built once with `go install`, then cached)…');
+      const onPostgres = await startTemporalOnPostgres(infra, log);
+      try {
+        results.postgresTemporal = await measureOnPostgres(onTemporal(infra, onPostgres), env);
+      } finally {
+        await onPostgres.stop();
+      }
+    } catch (err) {
+      log(`Section 5 failed: ${(err as Error).message}`);
+      results.postgresTemporalError = (err as Error).message;
+    }
 
     results.resources = {
       apiPeakRssMb: Math.round(api.peakRssMb()),
@@ -492,6 +509,113 @@ async function measureStorm(infra: Infra, api: Service, syncBot: Service) {
   return results;
 }
 
+// ---------------------------------------------------------------- Temporal on PostgreSQL, scale-out
+
+const POSTGRES_INGEST_RATES = [100, 250];
+const POSTGRES_TURN_RATES = [5, 10, 20];
+const SCALE_OUT_RATES = [10, 20];
+
+interface PostgresTurnRow {
+  workers: number;
+  offeredPerSecond: number;
+  turnsPerSecond: number;
+  replied: number;
+  sent: number;
+  webhookToReplyMs: TurnsResult['webhookToReplyMs'];
+  apiCpuSeconds: number;
+  workerCpuSeconds: number;
+  temporalCpuSeconds: number;
+}
+
+/** Ingestion and plain turns (0 ms model) as in sections 1 and 2, on the Temporal server on PostgreSQL; then with a second worker. */
+async function measureOnPostgres(infra: Infra, env: Record<string, string>) {
+  // Two workers run side by side here: each takes any free port for its metrics and health endpoints.
+  const pgEnv = { ...env, TEMPORAL_ADDRESS: infra.temporalAddress, API_METRICS_PORT: '0', WORKER_METRICS_PORT: '0' };
+  const ingestApi = await startService(
+    'api',
+    'dist/api/main.js',
+    { ...pgEnv, TEMPORAL_TASK_QUEUE: 'bench-pg-ingest' },
+    { readyPath: '/readyz', nodeFlags: NODE_FLAGS.api },
+  );
+  const ingestion: Array<{
+    offeredPerSecond: number;
+    ours: LoadResult & { perSecond: number };
+    workflowsStarted: number;
+    lost: number;
+    temporalCpuSeconds: number;
+  }> = [];
+  try {
+    await ingestOnce(infra, ingestApi.url, 50, 5, false);
+    for (const rate of POSTGRES_INGEST_RATES) {
+      log(`Temporal on PostgreSQL: ingestion at ${rate}/s for ${SETTINGS.ingestSeconds} s…`);
+      const before = infra.temporalCpuSeconds();
+      const { result, workflows } = await ingestOnce(infra, ingestApi.url, rate, SETTINGS.ingestSeconds, true);
+      ingestion.push({
+        offeredPerSecond: rate,
+        ours: result,
+        workflowsStarted: workflows,
+        lost: Math.max(0, result.ok - workflows),
+        temporalCpuSeconds: Math.round((infra.temporalCpuSeconds() - before) * 100) / 100,
+      });
+    }
+  } finally {
+    await ingestApi.stop();
+  }
+
+  const e2eEnv = { ...pgEnv, TEMPORAL_TASK_QUEUE: 'bench-pg-e2e' };
+  const api = await startService('api', 'dist/api/main.js', e2eEnv, { readyPath: '/readyz', nodeFlags: NODE_FLAGS.api });
+  const startWorker = () =>
+    startService('worker', 'dist/worker/main.js', { ...e2eEnv, LOG_LEVEL: 'info' }, { readyLine: 'Worker polling', nodeFlags: NODE_FLAGS.worker });
+  const workers: Service[] = [await startWorker()];
+  const turns: PostgresTurnRow[] = [];
+  let historyEvents: Awaited<ReturnType<typeof historyEventsOfOneTurn>> | undefined;
+  try {
+    const row = async (rate: number) => {
+      log(`Temporal on PostgreSQL: plain turns, ${workers.length} worker(s), ${rate}/s for ${SETTINGS.turnSeconds} s…`);
+      const business = await infra.createBusiness(`pg-turns-${++runCounter}`);
+      const cpu = () => [api.cpuSeconds(), workers.reduce((sum, w) => sum + w.cpuSeconds(), 0), infra.temporalCpuSeconds()];
+      const before = cpu();
+      const result = await runTurns({ ...turnLoad(infra, api, business, 'plain'), rate, durationSeconds: SETTINGS.turnSeconds, drainSeconds: 90 });
+      const after = cpu();
+      log(`  ${result.replied}/${result.sent} replied, ${result.turnsPerSecond.toFixed(1)} turns/s, webhook→reply p50 ${result.webhookToReplyMs.p50} ms`);
+      historyEvents ??= await historyEventsOfOneTurn(infra, business.id, runCounter);
+      turns.push({
+        workers: workers.length,
+        offeredPerSecond: rate,
+        turnsPerSecond: result.turnsPerSecond,
+        replied: result.replied,
+        sent: result.sent,
+        webhookToReplyMs: result.webhookToReplyMs,
+        apiCpuSeconds: Math.round((after[0]! - before[0]!) * 100) / 100,
+        workerCpuSeconds: Math.round((after[1]! - before[1]!) * 100) / 100,
+        temporalCpuSeconds: Math.round((after[2]! - before[2]!) * 100) / 100,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    };
+    infra.sandbox.openai.latencyMs = 0;
+    for (const rate of POSTGRES_TURN_RATES) await row(rate);
+    workers.push(await startWorker());
+    for (const rate of SCALE_OUT_RATES) await row(rate);
+  } finally {
+    for (const service of [api, ...workers]) await service.stop().catch(() => undefined);
+  }
+  const oneWorker = turns.filter((r) => r.workers === 1);
+  const replied = oneWorker.reduce((sum, r) => sum + r.replied, 0);
+  const per1000 = (pick: (r: PostgresTurnRow) => number) => Math.round((oneWorker.reduce((sum, r) => sum + pick(r), 0) / replied) * 1000 * 100) / 100;
+  const started = ingestion.reduce((sum, r) => sum + r.workflowsStarted, 0);
+  return {
+    ingestion,
+    temporalCpuSecondsPer1000Starts: Math.round((ingestion.reduce((sum, r) => sum + r.temporalCpuSeconds, 0) / started) * 1000 * 100) / 100,
+    turns,
+    cpuSecondsPer1000PlainTurns: {
+      api: per1000((r) => r.apiCpuSeconds),
+      worker: per1000((r) => r.workerCpuSeconds),
+      temporalServer: per1000((r) => r.temporalCpuSeconds),
+    },
+    historyEventsPerPlainTurn: historyEvents,
+  };
+}
+
 // ---------------------------------------------------------------- report
 
 function markdown(results: Record<string, unknown>): string {
@@ -666,10 +790,62 @@ ${syncTable}
 
 ${stormTable}
 
-## 5. Resources
+${postgresSection(results.postgresTemporal as Awaited<ReturnType<typeof measureOnPostgres>> | undefined, e2e, ingestion.temporalCpuSecondsPer1000Webhooks, results.postgresTemporalError as string | undefined)}
+
+## 6. Resources
 
 Peak RSS: API ${resources.apiPeakRssMb} MB under turns, ${resources.ingestionApiPeakRssMb} MB under ingestion; worker ${resources.workerPeakRssMb} MB.
 `;
+}
+
+/** Section 5: the same measurements on the Temporal server on PostgreSQL, and one worker against two. */
+function postgresSection(
+  pg: Awaited<ReturnType<typeof measureOnPostgres>> | undefined,
+  e2e: Awaited<ReturnType<typeof measureEndToEnd>>,
+  devServerCpuPer1000Starts: number | undefined,
+  error?: string,
+): string {
+  if (!pg) return `## 5. Temporal server on PostgreSQL\n\nNot measured in this run${error ? `: ${error}` : ''}.`;
+  const ingestTable = table(
+    ['Offered/s', 'Accepted/s', 'p50 / p99 / max ms', 'Workflows started (lost)', 'Server CPU-s'],
+    pg.ingestion.map((r) => [
+      String(r.offeredPerSecond),
+      String(r.ours.perSecond),
+      `${fmt(r.ours.latencyMs.p50)} / ${fmt(r.ours.latencyMs.p99)} / ${fmt(r.ours.latencyMs.max)}`,
+      `${r.workflowsStarted} (${r.lost})${r.ours.non2xx ? `; ${r.ours.non2xx} non-2xx (${r.ours.shed ?? 0} shed)` : ''}`,
+      fmt(r.temporalCpuSeconds, 2),
+    ]),
+  );
+  const turnTable = table(
+    ['Workers', 'Offered/s', 'Turns/s', 'Replied', 'Webhook→reply p50 / p90 / p99 ms', 'CPU-s: API / workers / server'],
+    pg.turns.map((r) => [
+      String(r.workers),
+      String(r.offeredPerSecond),
+      fmt(r.turnsPerSecond),
+      `${r.replied}/${r.sent}`,
+      `${fmt(r.webhookToReplyMs.p50)} / ${fmt(r.webhookToReplyMs.p90)} / ${fmt(r.webhookToReplyMs.p99)}`,
+      `${fmt(r.apiCpuSeconds, 2)} / ${fmt(r.workerCpuSeconds, 2)} / ${fmt(r.temporalCpuSeconds, 2)}`,
+    ]),
+  );
+  const cpu = pg.cpuSecondsPer1000PlainTurns;
+  const dev = e2e.cpuSecondsPer1000PlainTurns;
+  const events = pg.historyEventsPerPlainTurn;
+  return `## 5. Temporal server on PostgreSQL (v${TEMPORAL_SERVER_VERSION.slice(1)}, the release a cluster runs) beside the dev server, and two workers against one
+
+The same PostgreSQL as the app (databases \`temporal\` and \`temporal_visibility\`), schema by Temporal's tool, 4 history shards,
+all services in one process. Ingestion as in section 1 (our API alone); plain turns (0 ms model) as in section 2, first with one
+worker, then with a second worker process on the same task queue.
+
+${ingestTable}
+
+Server CPU per 1,000 workflow starts under our webhook: ${pg.temporalCpuSecondsPer1000Starts} s (the dev server in section 1: ${devServerCpuPer1000Starts ?? 'not measured'} s).
+
+${turnTable}
+
+CPU per 1,000 plain turns with one worker: API ${cpu.api} s, worker ${cpu.worker} s, Temporal server ${cpu.temporalServer} s
+(the dev server, section 2: API ${dev.api} s, worker ${dev.worker} s, server ${dev.temporalServer} s).${events ? ` One plain turn is ${events.messageWorkflow + events.conversationWorkflow} history events here too (${events.messageWorkflow} + ${events.conversationWorkflow}).` : ''}
+On this 2-core machine a second worker adds no cores: its rows show that turns spread over two worker processes are answered
+as one worker answers them, not more of them (see \`npm run test:scale\` for what two workers guarantee).`;
 }
 
 /** CPU per plain turn for each process, and what that leaves room for on this machine. */

@@ -11,6 +11,8 @@ import { applyMigrations } from '../../src/local/migrate';
 import { startLocalPostgres, type LocalPostgres } from '../../src/local/postgres';
 import { findFreePort } from '../../src/local/processes';
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from '../../src/local/temporal';
+import { ensureNamespace } from '../../src/local/temporal-namespace';
+import { ensureTemporalServer, postgresLogin, startTemporalServer } from '../../src/local/temporal-server';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { dataConverterFor } from '../../src/temporal/data-converter';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
@@ -121,4 +123,49 @@ export async function startInfra(log: (line: string) => void): Promise<Infra> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     throw err;
   }
+}
+
+/** The Temporal server a cluster runs (src/local/temporal-server.ts), on the benchmark's PostgreSQL. */
+export interface TemporalOnPostgres {
+  address: string;
+  temporal: Client;
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+export async function startTemporalOnPostgres(infra: Infra, log: (line: string) => void): Promise<TemporalOnPostgres> {
+  const build = await ensureTemporalServer(log);
+  const server = await startTemporalServer({
+    build,
+    login: postgresLogin(infra.databaseUrl),
+    databases: { persistence: 'temporal', visibility: 'temporal_visibility' },
+    port: await findFreePort(),
+    rootDir: path.join(infra.dir, 'temporal-server'),
+  });
+  try {
+    await ensureNamespace({
+      address: server.address,
+      namespace: 'default',
+      searchAttributes: SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, valueType: key.type })),
+    });
+    const connection = await Connection.connect({ address: server.address });
+    const temporal = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor({ TEMPORAL_PAYLOAD_KEYS: BENCH_SECRETS.payloadKeys }) });
+    return {
+      address: server.address,
+      temporal,
+      cpuSeconds: () => cpuSecondsOf(server.process.child.pid!),
+      async stop() {
+        await connection.close();
+        await server.stop();
+      },
+    };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+/** The same infrastructure, with that server in place of the dev server. */
+export function onTemporal(infra: Infra, server: TemporalOnPostgres): Infra {
+  return { ...infra, temporalAddress: server.address, temporal: server.temporal, temporalCpuSeconds: server.cpuSeconds };
 }
