@@ -844,8 +844,9 @@ ${turnTable}
 
 CPU per 1,000 plain turns with one worker: API ${cpu.api} s, worker ${cpu.worker} s, Temporal server ${cpu.temporalServer} s
 (the dev server, section 2: API ${dev.api} s, worker ${dev.worker} s, server ${dev.temporalServer} s).${events ? ` One plain turn is ${events.messageWorkflow + events.conversationWorkflow} history events here too (${events.messageWorkflow} + ${events.conversationWorkflow}).` : ''}
-On this 2-core machine a second worker adds no cores: its rows show that turns spread over two worker processes are answered
-as one worker answers them, not more of them (see \`npm run test:scale\` for what two workers guarantee).`;
+On this 2-core machine a second worker adds no cores, only a second process competing for the same two: its rows show every
+turn answered with the turns spread over two workers, not more turns or faster ones (\`npm run test:scale\` checks what two
+workers guarantee; more turns per second need more machines).`;
 }
 
 /** CPU per plain turn for each process, and what that leaves room for on this machine. */

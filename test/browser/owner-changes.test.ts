@@ -50,6 +50,8 @@ async function replay(text: string): Promise<string> {
         TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
         // The stack's keys: the CLI reads the workflow's result, which the worker encrypted.
         TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+        // And the stack's database, where the turn that answered the message is recorded.
+        DATABASE_URL: stack.database.url,
       },
     });
     return stdout + stderr;
