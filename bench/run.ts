@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { benchModel } from './lib/bench-model';
-import { BENCH_SECRETS, onTemporal, startInfra, startTemporalOnPostgres, type Infra } from './lib/infra';
+import { BENCH_SECRETS, onTemporal, serviceEnv, startInfra, startTemporalOnPostgres, type Infra } from './lib/infra';
 import { offerLoad, type LoadResult } from './lib/load';
 import { REQUEST_TIMEOUT_SECONDS } from './lib/load-spec';
 import { fmt, machineInfo, table, writeResults } from './lib/report';
@@ -17,7 +17,7 @@ import { startService, type Service, type ThreadCpu } from './lib/services';
 import { summarise } from './lib/stats';
 import { measureStartCeiling, measureStartLatencyAtRate } from './lib/temporal-ceiling';
 import { runTurns, type TurnLoad, type TurnsResult } from './lib/turns';
-import { MALLOC_ENV, NODE_FLAGS } from '../src/process-memory';
+import { NODE_FLAGS } from '../src/process-memory';
 import { TEMPORAL_SERVER_VERSION } from '../src/local/temporal-server';
 import { conversationWorkflowId } from '../src/workflows/conversation-id';
 import { messageWorkflowId } from '../src/api/message-workflow-id';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const infra = await startInfra(log);
   const services: Service[] = [];
   try {
-    const env = commonEnv(infra);
+    const env = serviceEnv(infra);
     const results: Record<string, unknown> = { machine: machineInfo(), settings: SETTINGS, startedAt: new Date(startedAt).toISOString() };
 
     // ---- 1. Ingestion: our webhook alone (no worker polling), next to a signature-only Fastify handler.
@@ -119,28 +119,6 @@ async function main(): Promise<void> {
     for (const service of services) await service.stop().catch(() => undefined);
     await infra.stop();
   }
-}
-
-function commonEnv(infra: Infra): Record<string, string> {
-  return {
-    // As in production (src/process-memory.ts); the baselines get it too, which changes nothing they are compared on.
-    ...MALLOC_ENV,
-    DATABASE_URL: infra.databaseUrl,
-    TEMPORAL_ADDRESS: infra.temporalAddress,
-    APP_SECRET: BENCH_SECRETS.appSecret,
-    VERIFY_TOKEN: BENCH_SECRETS.verifyToken,
-    WHATSAPP_ACCESS_TOKEN: BENCH_SECRETS.whatsappToken,
-    OPENAI_API_KEY: BENCH_SECRETS.openaiKey,
-    TEMPORAL_PAYLOAD_KEYS: BENCH_SECRETS.payloadKeys,
-    SECRETS_ENCRYPTION_KEYS: BENCH_SECRETS.secretsKeys,
-    LOG_HASH_KEY: BENCH_SECRETS.logHashKey,
-    OPENAI_BASE_URL: `${infra.sandbox.url}/v1`,
-    GRAPH_API_BASE_URL: infra.sandbox.url,
-    GOOGLE_CALENDAR_ROOT_URL: infra.sandbox.url,
-    GOOGLE_CALENDAR_ACCESS_TOKEN: BENCH_SECRETS.googleToken,
-    // The bench loads one business, so it may take every place, as before places were shared between businesses.
-    WEBHOOK_MAX_IN_FLIGHT_PER_BUSINESS: '256',
-  };
 }
 
 // ---------------------------------------------------------------- ingestion

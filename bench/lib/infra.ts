@@ -17,6 +17,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { dataConverterFor } from '../../src/temporal/data-converter';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { cpuSecondsOf } from './services';
+import { MALLOC_ENV } from '../../src/process-memory';
 
 export const BENCH_SECRETS = {
   appSecret: 'bench-app-secret',
@@ -123,6 +124,29 @@ export async function startInfra(log: (line: string) => void): Promise<Infra> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     throw err;
   }
+}
+
+/** What the API, the worker and the baselines are started with: the stack's addresses and the secrets, as in production. */
+export function serviceEnv(infra: Infra): Record<string, string> {
+  return {
+    // As in production (src/process-memory.ts); the baselines get it too, which changes nothing they are compared on.
+    ...MALLOC_ENV,
+    DATABASE_URL: infra.databaseUrl,
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    APP_SECRET: BENCH_SECRETS.appSecret,
+    VERIFY_TOKEN: BENCH_SECRETS.verifyToken,
+    WHATSAPP_ACCESS_TOKEN: BENCH_SECRETS.whatsappToken,
+    OPENAI_API_KEY: BENCH_SECRETS.openaiKey,
+    TEMPORAL_PAYLOAD_KEYS: BENCH_SECRETS.payloadKeys,
+    SECRETS_ENCRYPTION_KEYS: BENCH_SECRETS.secretsKeys,
+    LOG_HASH_KEY: BENCH_SECRETS.logHashKey,
+    OPENAI_BASE_URL: `${infra.sandbox.url}/v1`,
+    GRAPH_API_BASE_URL: infra.sandbox.url,
+    GOOGLE_CALENDAR_ROOT_URL: infra.sandbox.url,
+    GOOGLE_CALENDAR_ACCESS_TOKEN: BENCH_SECRETS.googleToken,
+    // The bench loads one business, so it may take every place, as before places were shared between businesses.
+    WEBHOOK_MAX_IN_FLIGHT_PER_BUSINESS: '256',
+  };
 }
 
 /** The Temporal server a cluster runs (src/local/temporal-server.ts), on the benchmark's PostgreSQL. */

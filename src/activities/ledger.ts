@@ -5,6 +5,7 @@ import { DEFAULT_HISTORY_BUDGET, fitHistory, type HistoryBudget } from '../agent
 import { DEFAULT_MAX_TOOL_CALLS_PER_REPLY } from '../agent/loop';
 import { loadBusiness } from '../booking/business';
 import type { Database } from '../db/client';
+import { flagsOutsideHours } from '../db/businesses';
 import { currentCustomer, rehomeMerged, resolveCustomer } from '../db/customers';
 import { expireParkedStatuses, loadHistory, recordInbound } from '../db/messages';
 import type { LedgerActivities } from '../workflows/activity-contracts';
@@ -45,10 +46,10 @@ export function createLedgerActivities({
       // A conversation started before its customer's IDs were merged reads the merged history.
       const customer = await currentCustomer(db, input.customerId);
       await rehomeMerged(db, customer.id);
-      const [business, history, flags] = await Promise.all([
+      const [business, history, flagged] = await Promise.all([
         loadBusiness(db, input.businessId),
         loadHistory(db, input.businessId, customer.id, HISTORY_LIMIT, { exceptReplyKey: input.turnKey }),
-        db.business.findUniqueOrThrow({ where: { id: input.businessId }, select: { flagOutsideHours: true } }),
+        flagsOutsideHours(db, input.businessId),
       ]);
       const { timeZone, openingHours, exceptions } = business.booking.policy;
       return {
@@ -57,7 +58,7 @@ export function createLedgerActivities({
         maxIterations,
         maxToolCallsPerReply,
         hours: { timeZone, openingHours, exceptions },
-        flagOutsideHours: flags.flagOutsideHours,
+        flagOutsideHours: flagged,
       };
     },
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { WEEKDAYS, type BusinessProfile, type OpeningHours } from '../agent/types';
 import type { Database } from '../db/client';
+import { queryOne, queryRows } from '../db/sql';
 import type { BookingPolicy } from './policy';
 
 // "24:00" closes a range at midnight.
@@ -39,20 +40,53 @@ export interface Business {
   booking: BookingBusiness;
 }
 
+interface BusinessRow {
+  id: string;
+  name: string;
+  timeZone: string;
+  language: string;
+  personality: string;
+  policies: string;
+  openingHours: unknown;
+  openingExceptions: unknown;
+  maxSimultaneousAppointments: number;
+  bufferMinutes: number;
+  minNoticeMinutes: number;
+  maxDaysAhead: number;
+  slotStepMinutes: number;
+  googleCalendarId: string | null;
+  googleRefreshToken: string | null;
+  calendarAccessError: string | null;
+  maxActiveAppointmentsPerCustomer: number;
+}
+
+const BUSINESS_COLUMNS = `id, name, time_zone AS "timeZone", language, personality, policies,
+  opening_hours AS "openingHours", opening_exceptions AS "openingExceptions",
+  max_simultaneous_appointments AS "maxSimultaneousAppointments", buffer_minutes AS "bufferMinutes",
+  min_notice_minutes AS "minNoticeMinutes", max_days_ahead AS "maxDaysAhead", slot_step_minutes AS "slotStepMinutes",
+  google_calendar_id AS "googleCalendarId", google_refresh_token AS "googleRefreshToken",
+  calendar_access_error AS "calendarAccessError", max_active_appointments_per_customer AS "maxActiveAppointmentsPerCustomer"`;
+
 /**
  * Reads a business and its active services once. A malformed opening-hours or
  * exceptions value in the database must not take the assistant down: it then
  * knows no hours (and books nothing) rather than failing every turn.
  */
 export async function loadBusiness(db: Database, businessId: string): Promise<Business> {
-  const b = await db.business.findUniqueOrThrow({
-    where: { id: businessId },
-    include: { services: { where: { active: true }, orderBy: { name: 'asc' } } },
-  });
+  // Plain SQL (src/db/sql.ts): every turn reads this.
+  const [b, activeServices] = await Promise.all([
+    queryOne<BusinessRow>(db, `business ${businessId}`, `SELECT ${BUSINESS_COLUMNS} FROM business WHERE id = $1`, [businessId]),
+    queryRows<BookableService>(
+      db,
+      `SELECT id, name, duration_minutes AS "durationMinutes", price_cents AS "priceCents", currency
+       FROM service WHERE business_id = $1 AND active ORDER BY name ASC`,
+      [businessId],
+    ),
+  ]);
   const hours = openingHoursSchema.safeParse(b.openingHours);
   const openingHours = (hours.success ? hours.data : {}) as OpeningHours;
   const exceptions = exceptionsSchema.safeParse(b.openingExceptions);
-  const services = b.services.map(({ id, name, durationMinutes, priceCents, currency }) => ({ id, name, durationMinutes, priceCents, currency }));
+  const services = activeServices.map(({ id, name, durationMinutes, priceCents, currency }) => ({ id, name, durationMinutes, priceCents, currency }));
   return {
     profile: {
       id: b.id,

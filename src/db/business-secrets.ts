@@ -4,12 +4,18 @@
 import type { Keyring } from '../crypto/keyring';
 import { isSealed, openSecret, sealedKeyId, sealSecret, type SecretKind } from '../crypto/secrets';
 import type { Database } from './client';
+import { queryRow } from './sql';
 
 export const WHATSAPP_TOKEN_ACTIONS = { set: 'whatsapp-token.set', clear: 'whatsapp-token.clear' } as const;
 
 /** The business's own WhatsApp access token in clear, or undefined when it uses the deployment's. */
 export async function businessWhatsAppToken(db: Database, secrets: Keyring, where: { id: string } | { phoneNumberId: string }): Promise<string | undefined> {
-  const row = await db.business.findUnique({ where, select: { id: true, whatsappAccessToken: true } });
+  const [column, value] = 'id' in where ? ['id', where.id] : ['phone_number_id', where.phoneNumberId];
+  const row = await queryRow<{ id: string; whatsappAccessToken: string | null }>(
+    db,
+    `SELECT id, whatsapp_access_token AS "whatsappAccessToken" FROM business WHERE ${column} = $1`,
+    [value],
+  );
   return row?.whatsappAccessToken ? openSecret(secrets, 'whatsapp-access-token', row.id, row.whatsappAccessToken) : undefined;
 }
 

@@ -1,6 +1,7 @@
 // Business rows outside the booking domain: routing a webhook to its business,
 // the burst timing a conversation uses, and the calendar connection's health.
 import type { Database } from './client';
+import { queryOne } from './sql';
 
 export interface BusinessRoute {
   id: string;
@@ -17,8 +18,19 @@ export async function findBusinessByPhoneNumberId(db: Database, phoneNumberId: s
 
 /** How long a conversation waits for a burst to end: the quiet window, and never more than the maximum wait. */
 export async function loadReplyTiming(db: Database, businessId: string): Promise<{ quietWindowMs: number; maxWaitMs: number }> {
-  const b = await db.business.findUniqueOrThrow({ where: { id: businessId }, select: { replyQuietWindowMs: true, replyMaxWaitMs: true } });
+  const b = await queryOne<{ replyQuietWindowMs: number; replyMaxWaitMs: number }>(
+    db,
+    `business ${businessId}`,
+    'SELECT reply_quiet_window_ms AS "replyQuietWindowMs", reply_max_wait_ms AS "replyMaxWaitMs" FROM business WHERE id = $1',
+    [businessId],
+  );
   return { quietWindowMs: b.replyQuietWindowMs, maxWaitMs: Math.max(b.replyMaxWaitMs, b.replyQuietWindowMs) };
+}
+
+/** Whether a message outside opening hours flags the conversation for a person. */
+export async function flagsOutsideHours(db: Database, businessId: string): Promise<boolean> {
+  const b = await queryOne<{ flag: boolean }>(db, `business ${businessId}`, 'SELECT flag_outside_hours AS flag FROM business WHERE id = $1', [businessId]);
+  return b.flag;
 }
 
 /** Google refused the business's calendar credentials: shown to operators until a call succeeds or it is reconnected. */

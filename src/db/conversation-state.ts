@@ -4,7 +4,8 @@
 // decides; these rows follow it.
 import type { ControlState, NeedsPerson } from '../workflows/control';
 import type { TurnRecord } from '../workflows/activity-contracts';
-import { Prisma, type Database } from './client';
+import type { Database } from './client';
+import { queryOne, queryRows } from './sql';
 import { currentCustomer } from './customers';
 
 /** Writes the state on the customer's row (the row it was merged into, if so). */
@@ -28,7 +29,12 @@ export async function mirrorState(db: Database, customerId: string, { control, n
  * no run behind it is left over from a run that was terminated, and the bot answers again.
  */
 export async function startingNeedsPerson(db: Database, customerId: string): Promise<NeedsPerson | null> {
-  const row = await db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { needsPersonReason: true, needsPersonAt: true } });
+  const row = await queryOne<{ needsPersonReason: string | null; needsPersonAt: Date | null }>(
+    db,
+    `customer ${customerId}`,
+    'SELECT needs_person_reason AS "needsPersonReason", needs_person_at AS "needsPersonAt" FROM customer WHERE id = $1',
+    [customerId],
+  );
   return row.needsPersonReason ? { reason: row.needsPersonReason, sinceMs: (row.needsPersonAt ?? new Date()).getTime() } : null;
 }
 
@@ -37,31 +43,40 @@ export async function handBackAfterMs(db: Database, businessId: string): Promise
   return b.handBackAfterMinutes * 60_000;
 }
 
-/** Records a turn once: a retried step finds the row its turn key already made. */
+/**
+ * Records a turn once, on the customer's current row: a retried step finds the row its turn key already made.
+ * The messages it took now say so (a message held for a person and then answered is no longer held).
+ * One statement, so both are written or neither.
+ */
 export async function recordTurn(db: Database, record: TurnRecord): Promise<void> {
-  const customer = await currentCustomer(db, record.customerId);
-  const data = {
-    businessId: record.businessId,
-    customerId: customer.id,
-    turnKey: record.turnKey,
-    workflowId: record.workflowId,
-    runId: record.runId,
-    outcome: record.outcome,
-    toolCalls: record.toolCalls as unknown as Prisma.InputJsonValue,
-    effects: record.effects as unknown as Prisma.InputJsonValue,
-    modelCalls: record.modelCalls,
-    error: record.error?.slice(0, 2000) ?? null,
-    replyText: record.replyText,
-    needsPerson: record.needsPerson,
-  };
-  await db.$transaction([
-    db.turn.upsert({ where: { turnKey: record.turnKey }, create: data, update: {} }),
-    // The messages it took now say so (a message held for a person and then answered is no longer held).
-    db.message.updateMany({
-      where: { businessId: record.businessId, direction: 'INBOUND', wamid: { in: record.wamids } },
-      data: { turnKey: record.turnKey, heldForPerson: false },
-    }),
-  ]);
+  await queryRows(
+    db,
+    `WITH live AS (
+       SELECT COALESCE(merged_into_id, id) AS id FROM customer WHERE id = $2
+     ), recorded AS (
+       INSERT INTO turn (id, business_id, customer_id, turn_key, workflow_id, run_id, outcome, tool_calls, effects, model_calls, error, reply_text, needs_person, created_at)
+       SELECT gen_random_uuid(), $1, live.id, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13 FROM live
+       ON CONFLICT (turn_key) DO NOTHING
+     )
+     UPDATE message SET turn_key = $3, held_for_person = false
+     WHERE business_id = $1 AND direction = 'INBOUND' AND wamid = ANY($14::text[])`,
+    [
+      record.businessId,
+      record.customerId,
+      record.turnKey,
+      record.workflowId,
+      record.runId,
+      record.outcome,
+      JSON.stringify(record.toolCalls),
+      JSON.stringify(record.effects),
+      record.modelCalls,
+      record.error?.slice(0, 2000) ?? null,
+      record.replyText ?? null,
+      record.needsPerson ?? null,
+      new Date(),
+      record.wamids,
+    ],
+  );
 }
 
 /** Messages a person had to answer; one a turn took already keeps its turn. */

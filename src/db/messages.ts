@@ -3,6 +3,7 @@
 // workflow ID. Outbound messages are written before and after each send.
 import type { ChatMessage } from '../agent/types';
 import { Prisma, type Database } from './client';
+import { queryOne, queryRow, queryRows } from './sql';
 import type { MessageStatus } from '../generated/prisma/enums';
 
 export interface InboundRecord {
@@ -21,30 +22,23 @@ export interface InboundRecord {
  * that was another run: Meta redelivered a message Temporal no longer remembers.
  */
 export async function recordInbound(db: Database, record: InboundRecord): Promise<{ duplicateOf?: string }> {
-  try {
-    await db.message.create({
-      data: {
-        businessId: record.businessId,
-        customerId: record.customerId,
-        direction: 'INBOUND',
-        role: 'USER',
-        type: record.type,
-        text: record.text,
-        wamid: record.wamid,
-        workflowId: record.workflowId,
-        workflowRunId: record.runId,
-        status: 'RECEIVED',
-        sentByCustomerAt: record.sentByCustomerAt,
-      },
-    });
-    return {};
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const existing = await db.message.findUniqueOrThrow({ where: { wamid: record.wamid }, select: { workflowId: true, workflowRunId: true } });
-    // The same run retrying this step finds its own row: not a duplicate.
-    if (existing.workflowRunId === record.runId) return {};
-    return { duplicateOf: `${existing.workflowId ?? 'unknown'}/${existing.workflowRunId ?? 'unknown'}` };
-  }
+  const stored = await queryRow(
+    db,
+    `INSERT INTO message (id, business_id, customer_id, direction, role, type, text, wamid, workflow_id, workflow_run_id, status, sent_by_customer_at, created_at)
+     VALUES (gen_random_uuid(), $1, $2, 'INBOUND', 'USER', $3, $4, $5, $6, $7, 'RECEIVED', $8, $9)
+     ON CONFLICT (wamid) DO NOTHING RETURNING id`,
+    [record.businessId, record.customerId, record.type, record.text, record.wamid, record.workflowId, record.runId, record.sentByCustomerAt, new Date()],
+  );
+  if (stored) return {};
+  const existing = await queryOne<{ workflowId: string | null; runId: string | null }>(
+    db,
+    `message ${record.wamid}`,
+    'SELECT workflow_id AS "workflowId", workflow_run_id AS "runId" FROM message WHERE wamid = $1',
+    [record.wamid],
+  );
+  // The same run retrying this step finds its own row: not a duplicate.
+  if (existing.runId === record.runId) return {};
+  return { duplicateOf: `${existing.workflowId ?? 'unknown'}/${existing.runId ?? 'unknown'}` };
 }
 
 /**
@@ -61,19 +55,17 @@ export async function loadHistory(
   /** A turn's own reply (its outbound keys start with `<replyKey>:`) is not part of what it answers. */
   { exceptReplyKey }: { exceptReplyKey?: string } = {},
 ): Promise<ChatMessage[]> {
-  const rows = await db.message.findMany({
-    // Reactions carry no words to answer; failed sends never reached the customer.
-    where: {
-      businessId,
-      customerId,
-      NOT: [{ status: 'FAILED' }, { type: 'reaction' }],
-      // Spelt out for NULL: in SQL, NOT (outbound_key LIKE …) is not true for an inbound row, whose key is NULL.
-      ...(exceptReplyKey ? { OR: [{ outboundKey: null }, { NOT: { outboundKey: { startsWith: `${exceptReplyKey}:` } } }] } : {}),
-    },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit,
-    select: { role: true, text: true, sentByCustomerAt: true, createdAt: true },
-  });
+  // Reactions carry no words to answer; failed sends never reached the customer. An inbound row has no outbound key.
+  const rows = await queryRows<{ role: string; text: string; sentByCustomerAt: Date | null; createdAt: Date }>(
+    db,
+    `SELECT role::text AS role, text, sent_by_customer_at AS "sentByCustomerAt", created_at AS "createdAt"
+     FROM message
+     WHERE business_id = $1 AND customer_id = $2 AND status <> 'FAILED' AND type <> 'reaction'
+       AND ($4::text IS NULL OR outbound_key IS NULL OR NOT starts_with(outbound_key, $4::text || ':'))
+     ORDER BY created_at DESC, id DESC
+     LIMIT $3`,
+    [businessId, customerId, limit, exceptReplyKey || null],
+  );
   const ordered: typeof rows = [];
   let customerRun: typeof rows = [];
   const flushRun = () => {
@@ -106,45 +98,46 @@ export interface OutboundDraft {
 
 /** Writes the outbound row before sending; a retry finds it, and its wamid if the send already went through. */
 export async function prepareOutbound(db: Database, draft: OutboundDraft): Promise<{ id: string; wamid: string | null; sendAttemptedAt: Date | null }> {
-  return db.message.upsert({
-    where: { outboundKey: draft.outboundKey },
-    create: {
-      businessId: draft.businessId,
-      customerId: draft.customerId,
-      direction: 'OUTBOUND',
-      role: 'ASSISTANT',
-      type: draft.type ?? 'text',
-      text: draft.text,
-      outboundKey: draft.outboundKey,
-      workflowId: draft.workflowId,
-      workflowRunId: draft.runId,
-      status: 'PENDING',
-      sentByUserId: draft.sentByUserId ?? null,
-    },
-    update: {},
-    select: { id: true, wamid: true, sendAttemptedAt: true },
-  });
+  // On a retry the row is there already: the no-op update makes RETURNING give it back as it is.
+  return queryOne(
+    db,
+    `outbound message ${draft.outboundKey}`,
+    `INSERT INTO message (id, business_id, customer_id, direction, role, type, text, outbound_key, workflow_id, workflow_run_id, status, sent_by_user_id, created_at)
+     VALUES (gen_random_uuid(), $1, $2, 'OUTBOUND', 'ASSISTANT', $3, $4, $5, $6, $7, 'PENDING', $8, $9)
+     ON CONFLICT (outbound_key) DO UPDATE SET outbound_key = EXCLUDED.outbound_key
+     RETURNING id, wamid, send_attempted_at AS "sendAttemptedAt"`,
+    [
+      draft.businessId,
+      draft.customerId,
+      draft.type ?? 'text',
+      draft.text,
+      draft.outboundKey,
+      draft.workflowId,
+      draft.runId,
+      draft.sentByUserId ?? null,
+      new Date(),
+    ],
+  );
 }
 
 export async function markOutboundSent(db: Database, messageId: string, wamid: string, sentAt: Date): Promise<void> {
+  // Status webhooks that raced ahead of this write, from this business's number, are read in the same statement.
+  const early = await queryRows<{ businessId: string; status: MessageStatus; occurredAt: Date; errorCode: number | null; errorTitle: string | null }>(
+    db,
+    `WITH sent AS (
+       UPDATE message SET wamid = $2, status = 'SENT', sent_at = $3, send_attempted_at = NULL WHERE id = $1 RETURNING business_id
+     )
+     SELECT p.business_id AS "businessId", p.status::text AS status, p.occurred_at AS "occurredAt", p.error_code AS "errorCode", p.error_title AS "errorTitle"
+     FROM pending_status AS p JOIN sent ON p.business_id = sent.business_id AND p.wamid = $2
+     ORDER BY p.occurred_at ASC`,
+    [messageId, wamid, sentAt],
+  );
+  if (early.length === 0) return;
+  // Rare: applied now, and unparked with them.
+  const { businessId } = early[0]!;
   await db.$transaction(async (tx) => {
-    const { businessId } = await tx.message.update({
-      where: { id: messageId },
-      data: { wamid, status: 'SENT', sentAt, sendAttemptedAt: null },
-      select: { businessId: true },
-    });
-    // Status webhooks that raced ahead of this write, from this business's number, are applied now.
-    const early = await tx.pendingStatus.findMany({ where: { businessId, wamid }, orderBy: { occurredAt: 'asc' } });
-    for (const s of early)
-      await applyStatus(tx as unknown as Database, {
-        businessId,
-        wamid,
-        status: s.status,
-        occurredAt: s.occurredAt,
-        errorCode: s.errorCode,
-        errorTitle: s.errorTitle,
-      });
-    if (early.length) await tx.pendingStatus.deleteMany({ where: { businessId, wamid } });
+    for (const s of early) await applyStatus(tx as unknown as Database, { ...s, wamid });
+    await tx.pendingStatus.deleteMany({ where: { businessId, wamid } });
   });
 }
 
@@ -229,12 +222,12 @@ async function linkLostSend(db: Database, businessId: string, outboundKey: strin
 
 /** The outbound message's wamid, if a status has linked it since; used by a retried send. */
 export async function outboundWamid(db: Database, messageId: string): Promise<string | null> {
-  return (await db.message.findUniqueOrThrow({ where: { id: messageId }, select: { wamid: true } })).wamid;
+  return (await queryOne<{ wamid: string | null }>(db, `message ${messageId}`, 'SELECT wamid FROM message WHERE id = $1', [messageId])).wamid;
 }
 
 /** Notes that a send is about to go to Meta; see Message.sendAttemptedAt. */
 export async function markSendAttempted(db: Database, messageId: string, attempted: boolean): Promise<void> {
-  await db.message.update({ where: { id: messageId }, data: { sendAttemptedAt: attempted ? new Date() : null } });
+  await queryRows(db, 'UPDATE message SET send_attempted_at = $2 WHERE id = $1', [messageId, attempted ? new Date() : null]);
 }
 
 async function applyStatus(db: Database, update: StatusUpdate): Promise<number> {
@@ -257,8 +250,4 @@ export const PARKED_STATUS_TTL_MS = 7 * 24 * 60 * 60_000;
 export async function expireParkedStatuses(db: Database, now: Date, ttlMs = PARKED_STATUS_TTL_MS): Promise<number> {
   const { count } = await db.pendingStatus.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - ttlMs) } } });
   return count;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }

@@ -3,6 +3,7 @@
 // tokens a business used today and its "budget spent" flag.
 import { budgetSpentToday, startOfLocalDay } from '../limit-windows';
 import type { Database } from './client';
+import { queryOne, queryRows } from './sql';
 
 export interface ModelUsageRecord {
   businessId: string;
@@ -17,15 +18,32 @@ export interface ModelUsageRecord {
 }
 
 export async function recordModelUsage(db: Database, usage: ModelUsageRecord): Promise<void> {
-  await db.modelUsage.createMany({
-    data: [{ ...usage, totalTokens: usage.promptTokens + usage.completionTokens }],
-    skipDuplicates: true,
-  });
+  await queryRows(
+    db,
+    `INSERT INTO model_usage (id, business_id, customer_id, call_key, turn_key, model, prompt_tokens, completion_tokens, total_tokens, created_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (call_key) DO NOTHING`,
+    [
+      usage.businessId,
+      usage.customerId,
+      usage.callKey,
+      usage.turnKey ?? null,
+      usage.model,
+      usage.promptTokens,
+      usage.completionTokens,
+      usage.promptTokens + usage.completionTokens,
+      new Date(),
+    ],
+  );
 }
 
 export async function tokensUsedSince(db: Database, businessId: string, since: Date): Promise<number> {
-  const sum = await db.modelUsage.aggregate({ where: { businessId, createdAt: { gte: since } }, _sum: { totalTokens: true } });
-  return sum._sum.totalTokens ?? 0;
+  const { used } = await queryOne<{ used: number }>(
+    db,
+    'usage',
+    'SELECT COALESCE(SUM(total_tokens), 0)::float8 AS used FROM model_usage WHERE business_id = $1 AND created_at >= $2',
+    [businessId, since],
+  );
+  return used;
 }
 
 /** The outcome of a turn a customer limit stopped: it answered nothing, so it does not count as a turn. */
@@ -33,7 +51,13 @@ export const RATE_LIMITED = 'rate-limited';
 
 /** Turns of this customer since `since` that count against the limits. */
 export async function countedTurnsSince(db: Database, customerId: string, since: Date): Promise<number> {
-  return db.turn.count({ where: { customerId, createdAt: { gte: since }, outcome: { not: RATE_LIMITED } } });
+  const { turns } = await queryOne<{ turns: number }>(
+    db,
+    'turns',
+    'SELECT COUNT(*)::int AS turns FROM turn WHERE customer_id = $1 AND created_at >= $2 AND outcome <> $3',
+    [customerId, since, RATE_LIMITED],
+  );
+  return turns;
 }
 
 /**
@@ -71,15 +95,19 @@ export interface BusinessLimits {
 }
 
 export async function loadBusinessLimits(db: Database, businessId: string): Promise<BusinessLimits> {
-  return db.business.findUniqueOrThrow({
-    where: { id: businessId },
-    select: { timeZone: true, customerTurnsPerMinute: true, customerTurnsPerDay: true, dailyTokenBudget: true, tokenBudgetExceededAt: true },
-  });
+  return queryOne(
+    db,
+    `business ${businessId}`,
+    `SELECT time_zone AS "timeZone", customer_turns_per_minute AS "customerTurnsPerMinute", customer_turns_per_day AS "customerTurnsPerDay",
+            daily_token_budget AS "dailyTokenBudget", token_budget_exceeded_at AS "tokenBudgetExceededAt"
+     FROM business WHERE id = $1`,
+    [businessId],
+  );
 }
 
 /** Whether the business has used its model tokens for today, as of `now`. */
 export async function tokenBudgetSpent(db: Database, businessId: string, now: Date): Promise<boolean> {
-  const business = await db.business.findUniqueOrThrow({ where: { id: businessId }, select: { timeZone: true, dailyTokenBudget: true } });
+  const business = await loadBusinessLimits(db, businessId);
   return (await tokensUsedSince(db, businessId, startOfLocalDay(now, business.timeZone))) >= business.dailyTokenBudget;
 }
 

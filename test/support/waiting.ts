@@ -33,9 +33,24 @@ interface LocalActivityMarkerData {
   attempt?: number;
 }
 
+/**
+ * The workflow's history once no workflow task is in flight. A turn's local activities write the database
+ * (where the tests learn its outcome) before their workflow task completes and records their markers.
+ */
+async function settledHistory(temporal: Client, workflowId: string) {
+  const handle = temporal.workflow.getHandle(workflowId);
+  let history = await handle.fetchHistory();
+  await until(`a workflow task of ${workflowId} to complete`, async () => {
+    history = await handle.fetchHistory();
+    const last = history.events?.at(-1);
+    return !last?.workflowTaskScheduledEventAttributes && !last?.workflowTaskStartedEventAttributes;
+  });
+  return history;
+}
+
 /** The runs of one activity type in a workflow's history: regular activities' started events and local activities' markers. */
 export async function activityStarts(temporal: Client, workflowId: string, activityType: string): Promise<ActivityStart[]> {
-  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  const history = await settledHistory(temporal, workflowId);
   const scheduled = new Map<string, string>();
   const starts: ActivityStart[] = [];
   for (const event of history.events ?? []) {
