@@ -13,31 +13,32 @@ set -eu
 NAMESPACE="${NAMESPACE:-default}"
 RETENTION="${RETENTION:-7d}"
 
-# The frontend may be listening before the server serves; a few tries, then the job's restart policy.
-tries=0
-until temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; do
-  tries=$((tries + 1))
-  if [ "$tries" -ge 30 ]; then
-    echo "The Temporal server at $TEMPORAL_ADDRESS is not serving" >&2
-    exit 1
-  fi
-  sleep 2
-done
+# retry TRIES SECONDS MESSAGE COMMAND…: runs COMMAND until it succeeds, at most TRIES times SECONDS apart;
+# then fails with MESSAGE (the job's restart policy decides what next).
+retry() {
+  tries="$1" pause="$2" message="$3"
+  shift 3
+  until "$@" >/dev/null 2>&1; do
+    tries=$((tries - 1))
+    if [ "$tries" -le 0 ]; then
+      echo "$message" >&2
+      exit 1
+    fi
+    sleep "$pause"
+  done
+}
+
+# The frontend may be listening before the server serves.
+retry 30 2 "The Temporal server at $TEMPORAL_ADDRESS is not serving" \
+  temporal operator cluster health --address "$TEMPORAL_ADDRESS"
 
 if ! temporal operator namespace describe --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE" >/dev/null 2>&1; then
   temporal operator namespace create --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE" --retention "$RETENTION"
   echo "Namespace $NAMESPACE created"
 fi
 # A new namespace reaches every part of the server within seconds.
-tries=0
-until temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE" >/dev/null 2>&1; do
-  tries=$((tries + 1))
-  if [ "$tries" -ge 30 ]; then
-    echo "Namespace $NAMESPACE is not usable on $TEMPORAL_ADDRESS" >&2
-    exit 1
-  fi
-  sleep 1
-done
+retry 30 1 "Namespace $NAMESPACE is not usable on $TEMPORAL_ADDRESS" \
+  temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE"
 
 for attribute in ${SEARCH_ATTRIBUTES:-}; do
   name="${attribute%%:*}"

@@ -4,17 +4,10 @@
 // on their own (the person's reply in the console sends with sendReply alone).
 import { log } from '@temporalio/activity';
 import type { Activities, TurnStepActivities } from '../workflows/activity-contracts';
+import { withinMs } from '../within';
 
 /** How long the turn waits for Meta to take the read receipt before going on without it. */
 export const READ_RECEIPT_WAIT_MS = 3_000;
-
-function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 type Parts = Pick<Activities, 'checkTurnLimits' | 'markReadWithTyping' | 'loadConversation' | 'sendReply' | 'recordTurn'>;
 

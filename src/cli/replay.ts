@@ -12,20 +12,9 @@ import { temporalConnectionOptions } from '../temporal/connection';
 import { awaitMessageResult } from '../temporal/message-result';
 import { createDatabase, type Database } from '../db/client';
 import { LOCAL_DEV_DATABASE_URL } from '../local/postgres';
+import { withinMs } from '../within';
 
 const RESULT_TIMEOUT_MS = 120_000;
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no result after ${ms / 1000} s (is the worker running?)`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 interface FixtureOutcome {
   file: string;
@@ -99,7 +88,11 @@ async function reportOutcome(file: string, report: IntakeReport, temporal: Clien
     }
     try {
       // The message's workflow ends once the message is handed on; the turn that took it is in the database.
-      const result = await withTimeout(awaitMessageResult(temporal, db, message.workflowId, { timeoutMs: RESULT_TIMEOUT_MS }), RESULT_TIMEOUT_MS);
+      const result = await withinMs(
+        awaitMessageResult(temporal, db, message.workflowId, { timeoutMs: RESULT_TIMEOUT_MS }),
+        RESULT_TIMEOUT_MS,
+        `no result after ${RESULT_TIMEOUT_MS / 1000} s (is the worker running?)`,
+      );
       console.log(`  ✓ workflow ${message.workflowId}\n    ${link}\n    outcome: ${result.outcome}`);
       if (result.outcome === 'duplicate') console.log(`    (the database already had this message: ${result.duplicateOf})`);
       if (result.answeredBy)

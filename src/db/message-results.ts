@@ -5,7 +5,8 @@
 import type { ToolEffect, TurnOutcome, TurnResult } from '../workflows/types';
 import type { Database } from './client';
 
-const NOTHING_DONE = { sentMessageIds: [], toolCalls: [], appointments: [], modelCalls: 0 };
+/** The result of a message no turn answered: nothing sent, called or booked. */
+export const NOTHING_DONE = { sentMessageIds: [], toolCalls: [], appointments: [], modelCalls: 0 };
 
 /** The turn key of the turn a message led (conversation.ts names turns after their latest message's workflow). */
 export const turnKeyOf = (messageWorkflowId: string) => `turn-${messageWorkflowId}`;

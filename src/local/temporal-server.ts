@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { cacheDir, goInstallOnce } from './go-install';
-import { execFileAsync, findFreePort, startProcess, waitFor, type ManagedProcess } from './processes';
+import { execFileAsync, findFreePort, startProcess, type ManagedProcess } from './processes';
+import { waitForFrontend } from './temporal';
 
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 const SQL_PLUGIN = 'postgres12';
@@ -245,19 +245,11 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     },
   );
   const address = `127.0.0.1:${options.port}`;
-  await waitFor(
-    'the Temporal server',
-    async () => {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        // The system namespace answers once the frontend, history and matching services have joined.
-        await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
-        return true;
-      } finally {
-        await connection.close();
-      }
-    },
-    { timeoutMs: 120_000, intervalMs: 500, isDead: () => server.exitReason() && `${server.exitReason()}\n${lastErrors(server.recentOutput())}` },
-  );
+  // The system namespace answers once the frontend, history and matching services have joined.
+  await waitForFrontend('the Temporal server', address, 'temporal-system', {
+    timeoutMs: 120_000,
+    intervalMs: 500,
+    isDead: () => server.exitReason() && `${server.exitReason()}\n${lastErrors(server.recentOutput())}`,
+  });
   return { address, httpAddress: `127.0.0.1:${ports.frontend.httpPort}`, process: server, stop: () => server.stop('SIGTERM', 20_000) };
 }

@@ -79,18 +79,31 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   ];
   const server = startProcess('temporal', options.binary, args, { echo: options.echo });
   const address = `127.0.0.1:${options.port}`;
+  await waitForFrontend('the Temporal dev server', address, options.namespace, {
+    timeoutMs: 60_000,
+    isDead: () => server.exitReason() && `${server.exitReason()}\n${server.recentOutput()}`,
+  });
+  return { address, uiUrl: `http://127.0.0.1:${options.uiPort}`, process: server, stop: () => server.stop('SIGTERM', 10_000) };
+}
+
+/** Waits until a Temporal frontend answers for the namespace (a server answers for its own once every service has joined). */
+export async function waitForFrontend(
+  what: string,
+  address: string,
+  namespace: string,
+  options: { timeoutMs: number; intervalMs?: number; isDead: () => string | undefined },
+): Promise<void> {
   await waitFor(
-    'the Temporal dev server',
+    what,
     async () => {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
-        await connection.workflowService.describeNamespace({ namespace: options.namespace });
+        await connection.workflowService.describeNamespace({ namespace });
         return true;
       } finally {
         await connection.close();
       }
     },
-    { timeoutMs: 60_000, isDead: () => server.exitReason() && `${server.exitReason()}\n${server.recentOutput()}` },
+    options,
   );
-  return { address, uiUrl: `http://127.0.0.1:${options.uiPort}`, process: server, stop: () => server.stop('SIGTERM', 10_000) };
 }

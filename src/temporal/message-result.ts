@@ -3,10 +3,8 @@
 // it is then found in the database (src/db/message-results.ts).
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
-import { messageResult } from '../db/message-results';
+import { messageResult, NOTHING_DONE } from '../db/message-results';
 import type { MessageIntake, TurnResult } from '../workflows/types';
-
-const NOTHING_DONE = { sentMessageIds: [], toolCalls: [], appointments: [], modelCalls: 0 };
 
 export interface MessageResultOptions {
   /** How long to wait for the turn once the message is handed on; 60 s by default. */
