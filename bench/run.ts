@@ -808,6 +808,7 @@ function postgresSection(
   const cpu = pg.cpuSecondsPer1000PlainTurns;
   const dev = e2e.cpuSecondsPer1000PlainTurns;
   const events = pg.historyEventsPerPlainTurn;
+  const mostTurns = (workers: number) => fmt(Math.max(...pg.turns.filter((r) => r.workers === workers).map((r) => r.turnsPerSecond)));
   return `## 5. Temporal server on PostgreSQL (v${TEMPORAL_SERVER_VERSION.slice(1)}, the release a cluster runs) beside the dev server, and two workers against one
 
 The same PostgreSQL as the app (databases \`temporal\` and \`temporal_visibility\`), schema by Temporal's tool, 4 history shards,
@@ -822,9 +823,10 @@ ${turnTable}
 
 CPU per 1,000 plain turns with one worker: API ${cpu.api} s, worker ${cpu.worker} s, Temporal server ${cpu.temporalServer} s
 (the dev server, section 2: API ${dev.api} s, worker ${dev.worker} s, server ${dev.temporalServer} s).${events ? ` One plain turn is ${events.messageWorkflow + events.conversationWorkflow} history events here too (${events.messageWorkflow} + ${events.conversationWorkflow}).` : ''}
-On this 2-core machine a second worker adds no cores, only a second process competing for the same two: its rows show every
-turn answered with the turns spread over two workers, not more turns or faster ones (\`npm run test:scale\` checks what two
-workers guarantee; more turns per second need more machines).`;
+Most turns/s sustained: ${mostTurns(1)} with one worker, ${mostTurns(2)} with two. A worker runs its activities on one
+JavaScript thread and its workflows on another, so one worker process uses little more than a core for them; on these 2 cores a
+second worker can take up what the first leaves idle, but it adds no cores: beyond that, more turns per second need more machines
+(\`npm run test:scale\` checks what two workers guarantee).`;
 }
 
 /** CPU per plain turn for each process, and what that leaves room for on this machine. */
@@ -839,7 +841,7 @@ function cpuSection(e2e: Awaited<ReturnType<typeof measureEndToEnd>>, cpus: numb
   if (cpu.workerByThread) {
     lines.push(
       '',
-      `The worker's CPU by thread, per 1,000 plain turns: main thread (activities: Prisma, HTTP clients; the SDK's activation traffic) ${cpu.workerByThread.main} s,`,
+      `The worker's CPU by thread, per 1,000 plain turns: main thread (activities: database statements, HTTP clients; the SDK's activation traffic) ${cpu.workerByThread.main} s,`,
       `Temporal core (Rust, tokio) ${cpu.workerByThread.temporalCore} s, other threads (the workflow thread, V8's garbage collector and compiler, libuv) ${cpu.workerByThread.otherThreads} s.`,
     );
   }
