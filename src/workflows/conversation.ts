@@ -46,7 +46,7 @@ import {
   type NeedsPerson,
 } from './control';
 import { runTurn } from './turn';
-import { OUTCOME, TURN_SUMMARY } from './search-attributes';
+import { OUTCOME, textAttributeValue, TURN_SUMMARY } from './search-attributes';
 import { turnSummary } from './summaries';
 import { messageArrived, type ArrivedMessage } from './signals';
 import type { TurnResult } from './types';
@@ -290,7 +290,7 @@ export async function conversation(input: ConversationInput): Promise<void> {
     // "Booked Haircut Mon 7 Dec 11:00". One history event, in the turn's last workflow task.
     upsertSearchAttributes([
       { key: OUTCOME, value: result.outcome },
-      { key: TURN_SUMMARY, value: turnSummary(result) },
+      { key: TURN_SUMMARY, value: textAttributeValue(turnSummary(result)) },
     ]);
     // Normally noted before the reply went out (beforeReply); a second call changes nothing.
     await noteNeedsPerson(result.needsPerson);

@@ -15,3 +15,19 @@ export const OUTCOME = defineSearchAttributeKey('Outcome', SearchAttributeType.K
 export const TURN_SUMMARY = defineSearchAttributeKey('TurnSummary', SearchAttributeType.TEXT);
 
 export const SEARCH_ATTRIBUTES = [BUSINESS_ID, CUSTOMER_KEY, OUTCOME, TURN_SUMMARY];
+
+/** Longer summaries are cut: a column shows a few words, and PostgreSQL refuses a word over 2 KB in a text attribute. */
+export const TEXT_ATTRIBUTE_MAX_CHARS = 400;
+
+/**
+ * A Text search attribute's value as every visibility store takes it. Temporal's PostgreSQL visibility
+ * (schema v12, server 1.29) indexes Text values with a raw `::tsvector` cast, which reads them as tsvector
+ * syntax: a colon (as in "11:00"), a quote or a backslash fails the workflow's whole visibility write, and
+ * the Web UI goes on showing it as it was (temporalio/temporal#11085). Look-alike characters keep the words
+ * as an operator reads them, on every store.
+ */
+export function textAttributeValue(text: string): string {
+  const safe = text.replace(/:/g, '\u2236').replace(/'/g, '\u2019').replace(/\\/g, '\u29f5');
+  const chars = Array.from(safe); // whole characters, so no emoji is cut in half
+  return chars.length <= TEXT_ATTRIBUTE_MAX_CHARS ? safe : `${chars.slice(0, TEXT_ATTRIBUTE_MAX_CHARS - 1).join('')}…`;
+}

@@ -5,9 +5,10 @@
 // static summaries and each step (activity or local activity) a summary of what it
 // did. None of it names the customer except by keyed hash.
 import { defaultPayloadConverter } from '@temporalio/common';
-import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 import { hashIdentifier } from '../../src/observability/privacy';
 import { localTimeWords } from '../../src/workflows/summaries';
+import { textAttributeValue } from '../../src/workflows/search-attributes';
+import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 import { deliver } from '../support/deliver';
 import { textMessagePayload } from '../support/payloads';
 import { DEMO_PHONE_NUMBER_ID, TEST_DATA_CONVERTER, useStack } from '../support/stack';
@@ -66,7 +67,7 @@ test('a booking turn is listed with its outcome and a sentence, and filtered by 
       ['BusinessId', stack.businessId],
       ['CustomerKey', customerKey],
       ['Outcome', 'replied'],
-      ['TurnSummary', `Booked Haircut ${localTimeWords(`${date}T10:30`)}`],
+      ['TurnSummary', textAttributeValue(`Booked Haircut ${localTimeWords(`${date}T10:30`)}`)],
     ]),
   );
   expect(await listIds(`${conversationQuery} AND Outcome IN ("model-failed", "turn-failed", "send-failed")`)).toEqual([]);

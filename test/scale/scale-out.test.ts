@@ -17,6 +17,7 @@ import { newWamid, postSigned, textMessagePayload } from '../support/payloads';
 import { startApiProcess, startWorkerProcess, type ServiceProcess } from '../support/processes';
 import { DEMO_PHONE_NUMBER_ID, TEST_APP_SECRET, TEST_VERIFY_TOKEN, useStack } from '../support/stack';
 import { until, upcomingWeekday } from '../support/waiting';
+import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 
 jest.setTimeout(600_000);
 
@@ -177,4 +178,26 @@ test('a worker SIGKILLed with turns in flight: the other worker finishes them, e
   const appointments = await stack.database.db.appointment.findMany({ where: { status: 'BOOKED', customer: { waId: { in: bookers.map((b) => b.waId) } } } });
   expect(appointments).toHaveLength(4);
   expect(new Set(appointments.map((a) => a.calendarEventId)).size).toBe(4);
+});
+
+test("the Web UI's list, read from visibility on PostgreSQL, shows a booking's turn in its columns", async () => {
+  // A summary like "Booked Haircut Wed 9 Dec 15:00" once failed every visibility write of its workflow here
+  // (PostgreSQL read the colon as tsvector syntax), and the list kept showing the conversation as it was before.
+  const waId = newCustomer();
+  const report = await post(0, textMessagePayload({ phoneNumberId: DEMO_PHONE_NUMBER_ID, from: waId, text: `Book 15:00 on ${upcomingWeekday('wed')}` }));
+  expect((await resultOf(report.messages[0]!.workflowId!)).outcome).toBe('replied');
+  const customer = await stack.database.db.customer.findFirstOrThrow({ where: { waId }, select: { id: true } });
+  const query = `WorkflowId = "${conversationWorkflowId(customer.id)}"`;
+  let columns: Record<string, unknown> = {};
+  await until(
+    "the conversation's latest turn in the list",
+    async () => {
+      for await (const execution of stack.temporal.workflow.list({ query })) {
+        columns = Object.fromEntries(execution.typedSearchAttributes.getAll().map(({ key, value }) => [key.name, value]));
+      }
+      return columns.Outcome === 'replied';
+    },
+    30_000,
+  );
+  expect(columns.TurnSummary).toMatch(/^Booked .*15\u223600$/);
 });

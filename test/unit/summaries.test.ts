@@ -1,6 +1,7 @@
 // What the Web UI shows for a turn and its steps: a sentence about what happened, never who it happened to.
 import { conversationSummary, localTimeWords, messageSummary, toolSummary, turnSummary } from '../../src/workflows/summaries';
 import { TURN_OUTCOMES } from '../../src/workflows/types';
+import { textAttributeValue, TEXT_ATTRIBUTE_MAX_CHARS } from '../../src/workflows/search-attributes';
 
 describe('localTimeWords', () => {
   test.each([
@@ -71,4 +72,18 @@ test('workflow summaries name the business and the hashed customer only', () => 
   expect(conversationSummary('h:0123456789abcdef')).toBe('Conversation with customer h:0123456789abcdef');
   expect(conversationSummary(undefined)).toBe('Conversation with a customer');
   expect(messageSummary('text', 'Demo Salon')).toBe('WhatsApp text message to Demo Salon');
+});
+
+describe('textAttributeValue (a Text search attribute PostgreSQL visibility can index)', () => {
+  test('colons, quotes and backslashes become look-alikes; the words stay', () => {
+    expect(textAttributeValue("Booked Men's cut Wed 9 Dec 11:00 \\ done")).toBe('Booked Men\u2019s cut Wed 9 Dec 11\u223600 \u29f5 done');
+    expect(textAttributeValue('Answered')).toBe('Answered');
+  });
+
+  test('a long value is cut to whole characters', () => {
+    const cut = textAttributeValue('🙂'.repeat(TEXT_ATTRIBUTE_MAX_CHARS + 10));
+    expect(Array.from(cut)).toHaveLength(TEXT_ATTRIBUTE_MAX_CHARS);
+    expect(cut.endsWith('🙂…')).toBe(true);
+    expect(textAttributeValue('x'.repeat(TEXT_ATTRIBUTE_MAX_CHARS))).toBe('x'.repeat(TEXT_ATTRIBUTE_MAX_CHARS));
+  });
 });
