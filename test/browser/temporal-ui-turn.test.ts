@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { conversationWorkflowId } from '../../src/workflows/conversation-id';
 import { localTimeWords } from '../../src/workflows/summaries';
+import { textAttributeValue } from '../../src/workflows/search-attributes';
 import { screenshot, useConsoleBrowser } from '../support/browser';
 import { signedInUser } from '../support/console-client';
 import { signInToConsole, useCodecServer } from '../support/temporal-ui';
@@ -60,7 +61,8 @@ test("the list reads as a sentence per customer's latest turn, and a query narro
   await page.goto(`${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
   await showTurnColumns(page);
   const table = page.getByRole('table').first();
-  await table.getByText(`Booked Haircut ${localTimeWords(`${date}T11:00`)}`).waitFor({ timeout: 20_000 });
+  // As the conversation stores it (search-attributes.ts: the colon is a look-alike there).
+  await table.getByText(textAttributeValue(`Booked Haircut ${localTimeWords(`${date}T11:00`)}`)).waitFor({ timeout: 20_000 });
   await table.getByText('Answered', { exact: true }).waitFor();
   expect(await table.getByText('replied', { exact: true }).count()).toBe(2);
   await screenshot(page, 'temporal-ui-turns', { fullPage: false });
