@@ -718,7 +718,7 @@ function markdown(results: Record<string, unknown>): string {
   return `# Benchmark results
 
 ${results.startedAt as string}, ${results.durationSeconds as number} s. Everything on one machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, ${machine.os}.
-Node ${machine.node}, ${machine.postgres}, Temporal CLI ${machine.temporalCli}, Temporal SDK ${machine.temporalSdk}, Fastify ${machine.fastify}, Prisma ${machine.prisma}.
+${machine.commit ? `Code ${machine.commit}. ` : ''}Node ${machine.node}, ${machine.postgres}, Temporal CLI ${machine.temporalCli}, Temporal SDK ${machine.temporalSdk}, Fastify ${machine.fastify}, Prisma ${machine.prisma}${machine.openai ? `, openai ${machine.openai}, googleapis ${machine.googleapis}` : ''}.
 Load generator: ${machine.loadGenerator}. API and worker run compiled (\`dist/\`) as \`NODE_ENV=production\` processes.
 
 ## Targets

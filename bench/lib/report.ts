@@ -20,6 +20,7 @@ export function machineInfo() {
     // Reported as unknown.
   }
   return {
+    commit: codeVersion(),
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
@@ -30,8 +31,24 @@ export function machineInfo() {
     temporalSdk: version('@temporalio/worker'),
     fastify: version('fastify'),
     prisma: version('@prisma/client'),
+    openai: version('openai'),
+    googleapis: version('googleapis'),
     loadGenerator: `for ingestion, fixed rates from an open-loop paced generator (Node http, own process) and the unthrottled row from autocannon ${version('autocannon')} (own process); Node fetch for turns`,
   };
+}
+
+/** The commit measured, marked when the working tree differs from it (results files aside). */
+function codeVersion(): string {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
+    const changed = git('status', '--porcelain', '--', '.', ':(exclude)bench/results') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' with uncommitted changes' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 export function writeResults(dir: string, results: Record<string, unknown>, markdown: string): { json: string; md: string } {
