@@ -74,6 +74,8 @@ async function main(): Promise<void> {
       `  worker ${perTurn(spent.main + spent.temporalCore + spent.otherThreads)} (main thread ${perTurn(spent.main)}, Temporal core ${perTurn(spent.temporalCore)}, other threads ${perTurn(spent.otherThreads)})`,
     );
     log(`  Temporal server ${perTurn(spent.server)}, API ${perTurn(spent.api)}`);
+    log(`peak RSS: worker ${Math.round(worker.peakRssMb())} MB, API ${Math.round(api.peakRssMb())} MB (Node ${process.version})`);
+    log(`  resident now: worker ${residentNow(worker.pid)}; API ${residentNow(api.pid)}`);
     // Node names few of its threads: the busiest unnamed one is the workflow thread, the four alike are V8's helpers (GC).
     log(`  the worker's threads since it started (CPU s): ${threadTotals(worker.pid)}`);
   } finally {
@@ -97,3 +99,10 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
+
+/** Resident memory by kind: the heaps and buffers (anonymous) and the mapped binary and libraries (file). */
+function residentNow(pid: number): string {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024);
+  return `${mb('VmRSS')} MB, of which ${mb('RssAnon')} anonymous (heaps, buffers) and ${mb('RssFile')} mapped files (the Node binary, native libraries)`;
+}

@@ -8,7 +8,8 @@ import path from 'node:path';
 export function machineInfo() {
   const version = (pkg: string) => {
     try {
-      return (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
+      // From node_modules directly: a package whose "exports" leaves out package.json (openai 7) cannot be resolved to it.
+      return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
     } catch {
       return 'unknown';
     }
