@@ -35,7 +35,7 @@ export async function loadCustomerRecords(db: Database, businessId: string, cust
   const mine = { businessId, customerId: { in: customerIds } };
   const [customers, messages, appointments, turns, modelUsage] = await Promise.all([
     db.customer.findMany({ where: { businessId, id: { in: customerIds } }, orderBy: { createdAt: 'asc' } }),
-    db.message.findMany({ where: mine, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    db.message.findMany({ where: mine, orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }] }),
     db.appointment.findMany({ where: mine, orderBy: { startsAt: 'asc' } }),
     db.turn.findMany({ where: mine, orderBy: { createdAt: 'asc' } }),
     db.modelUsage.findMany({ where: mine, orderBy: { createdAt: 'asc' } }),

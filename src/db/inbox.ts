@@ -249,7 +249,7 @@ export async function loadConversation(
 
   const messages = await db.message.findMany({
     where: { businessId, customerId: customer.id },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }],
     take: TIMELINE_LIMIT + 1,
     include: { sentBy: { select: { name: true, email: true } } },
   });

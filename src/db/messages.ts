@@ -62,7 +62,7 @@ export async function loadHistory(
      FROM message
      WHERE business_id = $1 AND customer_id = $2 AND status <> 'FAILED' AND type <> 'reaction'
        AND ($4::text IS NULL OR outbound_key IS NULL OR NOT starts_with(outbound_key, $4::text || ':'))
-     ORDER BY created_at DESC, id DESC
+     ORDER BY created_at DESC, seq DESC
      LIMIT $3`,
     [businessId, customerId, limit, exceptReplyKey || null],
   );

@@ -85,6 +85,30 @@ describe('the history a turn reads', () => {
     await inbound(customerId, 'first', new Date(1_000));
     expect((await loadHistory(database.db, businessId, customerId, 10)).map((m) => m.content)).toEqual(['first', 'second']);
   });
+  test('messages stored in the same millisecond read in the order they were written, not by their random IDs', async () => {
+    const customerId = await newCustomer();
+    const sameMillisecond = new Date('2026-12-05T16:00:00.000Z');
+    const written = ['Q1', 'A1', 'Q2', 'A2', 'Q3', 'A3', 'Q4', 'A4'];
+    for (const text of written) {
+      const fromCustomer = text.startsWith('Q');
+      await queryRows(
+        database.db,
+        `INSERT INTO message (id, business_id, customer_id, direction, role, type, text, status, sent_by_customer_at, created_at)
+         VALUES (gen_random_uuid(), $1, $2, $3::"MessageDirection", $4::"MessageRole", 'text', $5, $6::"MessageStatus", $7, $7)`,
+        [
+          businessId,
+          customerId,
+          fromCustomer ? 'INBOUND' : 'OUTBOUND',
+          fromCustomer ? 'USER' : 'ASSISTANT',
+          text,
+          fromCustomer ? 'RECEIVED' : 'SENT',
+          sameMillisecond,
+        ],
+      );
+    }
+    const history = await loadHistory(database.db, businessId, customerId, 10);
+    expect(history.map((m) => m.content)).toEqual(written);
+  });
 });
 
 describe('writes a retried step repeats', () => {
