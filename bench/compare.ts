@@ -51,60 +51,48 @@ interface Figure {
   of: (results: BenchResults) => number | undefined;
 }
 
-const turnRow = (kind: TurnRow['kind'], modelLatencyMs: number, offered: number) => (r: BenchResults) =>
-  r.endToEnd.rows.find((row) => row.kind === kind && row.modelLatencyMs === modelLatencyMs && row.offeredPerSecond === offered);
-const mostTurnsPerSecond = (rows: Array<{ turnsPerSecond: number }>) => (rows.length ? Math.max(...rows.map((row) => row.turnsPerSecond)) : undefined);
+/** CPU per turn or per webhook: seconds per 1,000 is milliseconds per one. */
+const cpuMs = (label: string, of: Figure['of'], digits = 1): Figure => ({ label, unit: 'ms', better: 'lower', digits, of });
+const medianReplyMs = (kind: TurnRow['kind'], offered: number): Figure => ({
+  label: `Median webhook→reply, ${kind}, ${offered}/s`,
+  unit: 'ms',
+  better: 'lower',
+  digits: 0,
+  of: (r) => r.endToEnd.rows.find((row) => row.kind === kind && row.modelLatencyMs === 0 && row.offeredPerSecond === offered)?.webhookToReplyMs.p50,
+});
+const mostTurns = (label: string, rowsOf: (r: BenchResults) => Array<{ turnsPerSecond: number }>): Figure => ({
+  label,
+  unit: '/s',
+  better: 'higher',
+  digits: 1,
+  of: (r) => {
+    const rows = rowsOf(r);
+    return rows.length ? Math.max(...rows.map((row) => row.turnsPerSecond)) : undefined;
+  },
+});
+const peakRssMb = (label: string, of: Figure['of']): Figure => ({ label, unit: 'MB', better: 'lower', digits: 0, of });
+const zeroMsModel = (kind: TurnRow['kind']) => (r: BenchResults) => r.endToEnd.rows.filter((row) => row.kind === kind && row.modelLatencyMs === 0);
+const plainTurnCpu = (r: BenchResults) => r.endToEnd.cpuSecondsPer1000PlainTurns;
 
-/** Seconds per 1,000 turns is milliseconds per turn. */
 export const FIGURES: Figure[] = [
   { label: 'Signed webhooks/s with p99 < 100 ms', unit: '/s', better: 'higher', digits: 0, of: (r) => r.ingestion.highestRateWithP99UnderTarget },
   { label: 'Workflow starts/s, bare client (dev server)', unit: '/s', better: 'higher', digits: 0, of: (r) => r.ingestion.temporalCeiling?.startsPerSecond },
-  { label: 'API CPU per webhook accepted', unit: 'ms', better: 'lower', digits: 2, of: (r) => r.ingestion.apiCpuSecondsPer1000Webhooks },
-  { label: 'Plain turn: API CPU', unit: 'ms', better: 'lower', digits: 1, of: (r) => r.endToEnd.cpuSecondsPer1000PlainTurns.api },
-  { label: 'Plain turn: worker CPU', unit: 'ms', better: 'lower', digits: 1, of: (r) => r.endToEnd.cpuSecondsPer1000PlainTurns.worker },
-  { label: '… main thread', unit: 'ms', better: 'lower', digits: 1, of: (r) => r.endToEnd.cpuSecondsPer1000PlainTurns.workerByThread?.main },
-  { label: '… Temporal core', unit: 'ms', better: 'lower', digits: 1, of: (r) => r.endToEnd.cpuSecondsPer1000PlainTurns.workerByThread?.temporalCore },
-  {
-    label: '… other threads (workflow, GC, JIT, libuv)',
-    unit: 'ms',
-    better: 'lower',
-    digits: 1,
-    of: (r) => r.endToEnd.cpuSecondsPer1000PlainTurns.workerByThread?.otherThreads,
-  },
-  { label: 'Plain turn: Temporal server CPU', unit: 'ms', better: 'lower', digits: 1, of: (r) => r.endToEnd.cpuSecondsPer1000PlainTurns.temporalServer },
-  { label: 'Median webhook→reply, plain, 10/s', unit: 'ms', better: 'lower', digits: 0, of: (r) => turnRow('plain', 0, 10)(r)?.webhookToReplyMs.p50 },
-  { label: 'Median webhook→reply, plain, 20/s', unit: 'ms', better: 'lower', digits: 0, of: (r) => turnRow('plain', 0, 20)(r)?.webhookToReplyMs.p50 },
-  {
-    label: 'Most plain turns/s (0 ms model)',
-    unit: '/s',
-    better: 'higher',
-    digits: 1,
-    of: (r) => mostTurnsPerSecond(r.endToEnd.rows.filter((row) => row.kind === 'plain' && row.modelLatencyMs === 0)),
-  },
-  { label: 'Median webhook→reply, booking, 5/s', unit: 'ms', better: 'lower', digits: 0, of: (r) => turnRow('booking', 0, 5)(r)?.webhookToReplyMs.p50 },
-  {
-    label: 'Most booking turns/s (0 ms model)',
-    unit: '/s',
-    better: 'higher',
-    digits: 1,
-    of: (r) => mostTurnsPerSecond(r.endToEnd.rows.filter((row) => row.kind === 'booking' && row.modelLatencyMs === 0)),
-  },
-  { label: 'API peak RSS', unit: 'MB', better: 'lower', digits: 0, of: (r) => r.resources?.apiPeakRssMb },
-  { label: 'Worker peak RSS', unit: 'MB', better: 'lower', digits: 0, of: (r) => r.resources?.workerPeakRssMb },
-  {
-    label: 'Temporal on PostgreSQL: worker CPU per plain turn',
-    unit: 'ms',
-    better: 'lower',
-    digits: 1,
-    of: (r) => r.postgresTemporal?.cpuSecondsPer1000PlainTurns.worker,
-  },
-  {
-    label: 'Temporal on PostgreSQL: most plain turns/s, 1 worker',
-    unit: '/s',
-    better: 'higher',
-    digits: 1,
-    of: (r) => mostTurnsPerSecond(r.postgresTemporal?.turns.filter((row) => row.workers === 1) ?? []),
-  },
+  cpuMs('API CPU per webhook accepted', (r) => r.ingestion.apiCpuSecondsPer1000Webhooks, 2),
+  cpuMs('Plain turn: API CPU', (r) => plainTurnCpu(r).api),
+  cpuMs('Plain turn: worker CPU', (r) => plainTurnCpu(r).worker),
+  cpuMs('… main thread', (r) => plainTurnCpu(r).workerByThread?.main),
+  cpuMs('… Temporal core', (r) => plainTurnCpu(r).workerByThread?.temporalCore),
+  cpuMs('… other threads (workflow, GC, JIT, libuv)', (r) => plainTurnCpu(r).workerByThread?.otherThreads),
+  cpuMs('Plain turn: Temporal server CPU', (r) => plainTurnCpu(r).temporalServer),
+  medianReplyMs('plain', 10),
+  medianReplyMs('plain', 20),
+  mostTurns('Most plain turns/s (0 ms model)', zeroMsModel('plain')),
+  medianReplyMs('booking', 5),
+  mostTurns('Most booking turns/s (0 ms model)', zeroMsModel('booking')),
+  peakRssMb('API peak RSS', (r) => r.resources?.apiPeakRssMb),
+  peakRssMb('Worker peak RSS', (r) => r.resources?.workerPeakRssMb),
+  cpuMs('Temporal on PostgreSQL: worker CPU per plain turn', (r) => r.postgresTemporal?.cpuSecondsPer1000PlainTurns.worker),
+  mostTurns('Temporal on PostgreSQL: most plain turns/s, 1 worker', (r) => r.postgresTemporal?.turns.filter((row) => row.workers === 1) ?? []),
 ];
 
 /**
